@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from .models import Notification, TimelineEvent
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "content_type", "object_id", "action", "actor")
+    list_filter = ("content_type", "action")
+    list_select_related = ("content_type", "actor")
+    readonly_fields = [f.name for f in TimelineEvent._meta.fields]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "recipient", "kind", "subject", "read_at", "emailed_at")
+    list_filter = ("kind",)
+    list_select_related = ("recipient",)
+    search_fields = ("subject", "recipient__full_name")

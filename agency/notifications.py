@@ -1,0 +1,77 @@
+"""The one notification helper: inbox row + email, in the recipient's language.
+
+    notify(recipients=[...], template="plans/submitted", context={...}, obj=plan)
+
+renders templates/emails/<template>_subject.txt, _body.txt and _body.html
+once per recipient with that recipient's language active, stores an inbox
+Notification and queues its email on commit (the task takes the id).
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Notification
+
+
+def absolute_url(path: str) -> str:
+    if not path or path.startswith("http"):
+        return path
+    return f"{settings.SITE_URL}{path}"
+
+
+def render_for(user, template: str, context: dict) -> tuple[str, str, str]:
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        ctx = {"recipient": user, "site_url": settings.SITE_URL, **context}
+        subject = render_to_string(f"emails/{template}_subject.txt", ctx)
+        text = render_to_string(f"emails/{template}_body.txt", ctx)
+        html = render_to_string(f"emails/{template}_body.html", ctx)
+    return " ".join(subject.split()), text, html
+
+
+def notify(
+    *,
+    recipients,
+    template: str,
+    context: dict,
+    obj=None,
+    url: str = "",
+    kind: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Create inbox notifications and queue their emails after commit.
+
+    Inactive users and duplicate recipients are skipped. Returns the rows.
+    """
+    seen, rows = set(), []
+    ct = ContentType.objects.get_for_model(obj) if obj is not None else None
+    link = absolute_url(url or (obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""))
+    for user in recipients:
+        if user is None or not user.is_active or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        subject, text, html = render_for(user, template, {**context, "url": link})
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=kind or template,
+                subject=subject[:255],
+                body_text=text,
+                body_html=html,
+                url=url or link,
+                content_type=ct,
+                object_id=obj.pk if obj is not None else None,
+                send_email=email and bool(user.email),
+            )
+        )
+    Notification.objects.bulk_create(rows)
+    if email:
+        from .tasks import notification_email_send  # tasks import this module
+
+        for row in rows:
+            if row.send_email:
+                transaction.on_commit(lambda pk=row.pk: notification_email_send.delay(pk))
+    return rows

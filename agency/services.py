@@ -1,0 +1,47 @@
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Claim the row with a conditional update, then send. Returns True if sent.
+
+    The claim (`emailed_at IS NULL` -> now) makes a retried or duplicated task
+    a no-op; on failure the claim is released and the error recorded.
+    """
+    claimed = Notification.objects.filter(
+        pk=notification_id, emailed_at=None, send_email=True
+    ).update(emailed_at=timezone.now())
+    if claimed != 1:
+        return False
+    n = Notification.objects.select_related("recipient").get(pk=notification_id)
+    message = EmailMultiAlternatives(
+        subject=n.subject,
+        body=n.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[n.recipient.email],
+    )
+    if n.body_html:
+        message.attach_alternative(n.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        logger.exception("email for notification %s failed", notification_id)
+        Notification.objects.filter(pk=notification_id).update(
+            emailed_at=None, email_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    return True
+
+
+def notifications_mark_read(*, user, ids=None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at=None)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,196 @@
+"""The fixed cast (STYLE.md): one client with a full account team, and people
+around it. Every permission test uses these names, so a test reads like the
+sentence it proves: `cast.outsider` gets 404, `cast.copywriter` gets 403.
+
+    cast.client            the client (real estate)
+    cast.ad / am / ae      account service on the team (am is the lead)
+    cast.cd                creative director on the team (also a department head)
+    cast.copywriter        creative on the team
+    cast.planner, cast.media, cast.traffic   other team members
+    cast.bd                the Business Director, on the team
+    cast.md                the Managing Director (not on the team; sees all)
+    cast.finance           finance (not on the team)
+    cast.outsider          an AM on another client's team only
+    cast.other_client      a client the cast's team is not on
+"""
+
+import os
+import shutil
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+
+from agency.roles import Role
+
+from .factories import ClientFactory, ContactFactory, MembershipFactory, UserFactory
+
+
+def require_service(name: str, available: bool, reason: str):
+    """Skip when a real service is missing on a newcomer's machine; fail in CI.
+
+    .ci/run sets REQUIRE_SERVICES=1, under which every test must run.
+    """
+    if available:
+        return
+    if settings.REQUIRE_SERVICES:
+        pytest.fail(f"{name} is required (REQUIRE_SERVICES=1) but unavailable: {reason}")
+    pytest.skip(f"{name} unavailable: {reason}")
+
+
+@pytest.fixture
+def require_postgres(db):
+    from django.db import connection
+
+    require_service(
+        "PostgreSQL", connection.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL"
+    )
+
+
+@pytest.fixture
+def require_redis():
+    url = settings.REDIS_URL
+    ok, reason = False, "REDIS_URL is not set"
+    if url:
+        try:
+            import redis
+
+            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+            ok = True
+        except Exception as e:
+            reason = f"{url}: {e}"
+    require_service("Redis", ok, reason)
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def require_chromium():
+    ok = os.path.exists(CHROMIUM) or bool(shutil.which("chromium"))
+    require_service("Chromium", ok, f"{CHROMIUM} not found (apt-get install chromium)")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        require_service("Playwright", False, "pip install playwright")
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(settings):
+    """Tasks run in-process unless a test starts a real worker."""
+    from agency.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher_and_english(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LANGUAGE_CODE = "en"
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def cast(db):
+    client = ClientFactory(name="Huayuan Properties", short_name="Huayuan")
+    other_client = ClientFactory(name="Other Co")
+    people = {}
+    for key, role in [
+        ("ad", Role.AD),
+        ("am", Role.AM),
+        ("ae", Role.AE),
+        ("cd", Role.CREATIVE_DIRECTOR),
+        ("copywriter", Role.CREATIVE),
+        ("planner", Role.PLANNER),
+        ("media", Role.MEDIA),
+        ("traffic", Role.TRAFFIC),
+        ("bd", Role.BD),
+    ]:
+        user = UserFactory(
+            username=f"cast-{key}",
+            full_name=f"Cast {key}",
+            role=role,
+            is_department_head=key in ("cd", "ad"),
+        )
+        MembershipFactory(client=client, user=user, team_role=role, is_lead=key == "am")
+        people[key] = user
+    people["md"] = UserFactory(
+        username="cast-md", full_name="Cast md", role=Role.MD, is_department_head=True
+    )
+    people["finance"] = UserFactory(
+        username="cast-finance", full_name="Cast finance", role=Role.FINANCE
+    )
+    people["outsider"] = UserFactory(
+        username="cast-outsider", full_name="Cast outsider", role=Role.AM
+    )
+    MembershipFactory(client=other_client, user=people["outsider"], team_role=Role.AM, is_lead=True)
+    contact = ContactFactory(client=client, name="陈总")
+    return SimpleNamespace(client=client, other_client=other_client, contact=contact, **people)
+
+
+@pytest.fixture
+def as_user(client):
+    """as_user(user) -> the Django test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def browser_page(require_chromium, live_server, transactional_db, tmp_path):
+    """A Playwright page in Debian's Chromium (never a downloaded browser).
+
+    Usage: page, login = browser_page; login(user, "pw"); page.goto(live_server.url + "/...")
+    Screenshots: page.screenshot(path=tmp_path / "x.png") (or SCREENSHOT_DIR to keep them).
+    """
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls
+    # made by the test itself are still synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="en-US", viewport={"width": 1360, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+
+        def login(user, password="pw"):
+            page.goto(live_server.url + "/login/")
+            page.fill("input[name=username]", user.username)
+            page.fill("input[name=password]", password)
+            page.click("form button[type=submit]")
+            page.wait_for_url(lambda url: "/login/" not in url)
+
+        def shot(name):
+            directory = os.environ.get("SCREENSHOT_DIR") or str(tmp_path)
+            os.makedirs(directory, exist_ok=True)
+            page.screenshot(path=os.path.join(directory, f"{name}.png"), full_page=True)
+
+        page.login = login
+        page.shot = shot
+        page.base = live_server.url
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
