@@ -1,1 +1,354 @@
-# Models arrive with this app's issue.
+"""Invoices, payments, invoice numbering, time entries and cost rates.
+
+Money is Decimal end to end (DecimalField here, forms.DecimalField in forms);
+totals are stored on the invoice so the ageing report and the reminder sweeps
+read one row per invoice instead of summing lines.
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Client
+from agency.roles import Role
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def money(value) -> Decimal:
+    """Round to the cent, half up (the way finance rounds on a fapiao)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class Invoice(models.Model):
+    class Status(models.TextChoices):
+        # The account person is still writing it; nobody else acts on it.
+        DRAFT = "draft", _("Draft")
+        # The account person asked finance to issue it (通知财务开发票).
+        REQUESTED = "requested", _("Requested")
+        # Finance issued it: it has our number and the fapiao number; money is due.
+        ISSUED = "issued", _("Issued")
+        # Payments add up to the total. Final.
+        PAID = "paid", _("Paid")
+        # Cancelled by finance with a reason; the row and its number remain. Final.
+        VOID = "void", _("Void")
+
+    NUMBERED = (Status.ISSUED, Status.PAID, Status.VOID)
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Client.Currency.choices, default=Client.Currency.CNY
+    )
+    note_to_finance = models.TextField(_("note to finance"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        on_delete=models.PROTECT,
+        related_name="invoices_drafted",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Totals, recomputed from the lines by the service whenever lines change.
+    subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2, default=ZERO)
+    tax_amount = models.DecimalField(_("tax"), max_digits=14, decimal_places=2, default=ZERO)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=ZERO)
+    # Sum of payments, kept in step by payment_record under a row lock.
+    amount_paid = models.DecimalField(
+        _("amount paid"), max_digits=14, decimal_places=2, default=ZERO
+    )
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+
+    # Assigned only at issue, from InvoiceNumberCounter: gapless per year.
+    number = models.CharField(_("invoice number"), max_length=20, null=True, blank=True)
+    number_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    number_seq = models.PositiveIntegerField(null=True, blank=True)
+    fapiao_number = models.CharField(_("fapiao number"), max_length=40, blank=True)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    # Copied from the client at issue: later edits of the client do not
+    # change an invoice already in the client's hands.
+    invoice_title = models.CharField(_("invoice title"), max_length=200, blank=True)
+    tax_id = models.CharField(_("tax id"), max_length=50, blank=True)
+
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="invoice_number_unique"),
+            models.UniqueConstraint(
+                fields=["number_year", "number_seq"], name="invoice_number_year_seq_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "requested"])
+                | (
+                    Q(number__isnull=False)
+                    & Q(issue_date__isnull=False)
+                    & Q(due_date__isnull=False)
+                ),
+                name="invoice_numbered_once_issued",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_paid__gte=0) & Q(amount_paid__lte=F("total")),
+                name="invoice_no_overpayment",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="void") | ~Q(void_reason=""),
+                name="invoice_void_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(due_date__gte=F("issue_date")),
+                name="invoice_due_after_issue",
+            ),
+        ]
+        indexes = [
+            # Reminder sweeps: "issued and due soon / overdue" and "requested,
+            # not issued for a day" among 100,000 invoices read only these.
+            models.Index(fields=["status", "due_date"], name="invoice_status_due"),
+            models.Index(fields=["status", "requested_at"], name="invoice_status_requested"),
+            models.Index(fields=["client", "status"], name="invoice_client_status"),
+            models.Index(fields=["created_by", "status"], name="invoice_author_status"),
+        ]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+
+    def __str__(self):
+        return self.number or _("Invoice draft #%(pk)s") % {"pk": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("billing:invoice_detail", args=[self.pk])
+
+    @property
+    def open_amount(self) -> Decimal:
+        return self.total - self.amount_paid
+
+    def days_overdue(self, today: dt.date | None = None) -> int:
+        """Days past the due date of an unpaid issued invoice (0 when not overdue)."""
+        if self.status != self.Status.ISSUED or self.due_date is None:
+            return 0
+        today = today or timezone.localdate()
+        return max((today - self.due_date).days, 0)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.days_overdue() > 0
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
+    tax_rate = models.DecimalField(
+        _("tax rate (%)"), max_digits=5, decimal_places=2, default=Decimal("6.00")
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="invoiceline_quantity_pos"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="invoiceline_price_nonneg"),
+            models.CheckConstraint(
+                condition=Q(tax_rate__gte=0) & Q(tax_rate__lte=100), name="invoiceline_tax_rate"
+            ),
+        ]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def net(self) -> Decimal:
+        return money(self.quantity * self.unit_price)
+
+    @property
+    def tax(self) -> Decimal:
+        return money(self.net * self.tax_rate / Decimal(100))
+
+    @property
+    def gross(self) -> Decimal:
+        return self.net + self.tax
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        BANK_TRANSFER = "bank", _("Bank transfer")
+        CHEQUE = "cheque", _("Cheque")
+        ACCEPTANCE = "acceptance", _("Bank acceptance bill")
+        CASH = "cash", _("Cash")
+        OTHER = "other", _("Other")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    date = models.DateField(_("payment date"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    method = models.CharField(
+        _("method"), max_length=12, choices=Method.choices, default=Method.BANK_TRANSFER
+    )
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self):
+        return f"{self.date} {self.amount}"
+
+
+class InvoiceNumberCounter(models.Model):
+    """The last number used in a year. Issuing locks this row (SELECT ... FOR
+    UPDATE) inside the issue transaction, so concurrent issues queue up and
+    numbers stay gapless: a rolled-back issue also rolls back its increment."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("invoice number counter")
+        verbose_name_plural = _("invoice number counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class TimeEntry(models.Model):
+    class Activity(models.TextChoices):
+        PLAN = "plan", _("Account plan")
+        STRATEGY = "strategy", _("Strategy / brief")
+        MEETING = "meeting", _("Meeting")
+        PRESENTATION = "presentation", _("Presentation")
+        # Presenting again after the client said no: the cost the
+        # profitability page shows on its own line.
+        REPRESENTATION = "representation", _("Re-presentation")
+        PRODUCTION = "production", _("Production")
+        ADMIN = "admin", _("Administration")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="time_entries",
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="time_entries"
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="timeentry_hours_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "date"], name="timeentry_client_date"),
+            models.Index(fields=["user", "date"], name="timeentry_user_date"),
+        ]
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+
+    def __str__(self):
+        return f"{self.user} {self.date} {self.hours}h"
+
+
+class CostRate(models.Model):
+    """The internal cost of one hour of a role, in force from a date on."""
+
+    role = models.CharField(_("agency role"), max_length=20, choices=Role.choices)
+    rate = models.DecimalField(_("hourly cost (CNY)"), max_digits=10, decimal_places=2)
+    effective_from = models.DateField(_("effective from"))
+
+    class Meta:
+        ordering = ["role", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "effective_from"], name="costrate_one_per_day"),
+            models.CheckConstraint(condition=Q(rate__gte=0), name="costrate_nonneg"),
+        ]
+        verbose_name = _("cost rate")
+        verbose_name_plural = _("cost rates")
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.rate} ({self.effective_from})"
+
+
+class TimesheetLock(models.Model):
+    """Finance closes time up to a date (month end); entries on or before it
+    can no longer be created or changed."""
+
+    locked_through = models.DateField(_("time locked through"), unique=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("locked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-locked_through"]
+        verbose_name = _("timesheet lock")
+        verbose_name_plural = _("timesheet locks")
+
+    def __str__(self):
+        return str(self.locked_through)
