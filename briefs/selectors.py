@@ -1,0 +1,267 @@
+"""Permission-scoped reads of briefs and everything under them.
+
+`brief_get_for_user` is THE permission helper for a brief and what belongs to
+it (creative work, files, judgments, escalations, jobs, PDF). Other apps
+(meetings, billing) call `brief_get_for_user` and `brief_list_for_user`: keep
+their names and signatures stable.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Client, TeamMembership, User
+from accounts.selectors import ClientAccess, client_access, client_work_ids_for
+from agency.permissions import NOT_FOUND
+from agency.roles import ACCOUNT_SERVICE, CREATIVES, Role
+
+from .models import BRIEFED_STATES, Brief, CreativeFile, CreativeWork, Escalation, Job, Judgment
+
+
+@dataclass(frozen=True)
+class BriefAccess:
+    """What one user may do with one brief (the services check the state)."""
+
+    client: ClientAccess
+    can_view: bool
+    can_edit: bool  # account service on team: write, agreement, brief, close, jobs
+    can_creative_review: bool  # the creative director on team
+    can_approve: bool  # AD on team (else the MD)
+    can_sign: bool  # BD on team, or the MD
+    can_planner_review: bool  # planner on team (else the MD)
+    can_submit_work: bool  # creatives on team (incl. the creative director)
+    can_judge_strategy: bool  # account service on team
+    can_judge_quality: bool  # creative director on team
+    can_move_jobs: bool  # traffic or account service on team
+
+    @property
+    def team_role(self) -> str | None:
+        return self.client.team_role
+
+
+NO_BRIEF_ACCESS = BriefAccess(
+    client=ClientAccess(None, False, False, False, False),
+    can_view=False,
+    can_edit=False,
+    can_creative_review=False,
+    can_approve=False,
+    can_sign=False,
+    can_planner_review=False,
+    can_submit_work=False,
+    can_judge_strategy=False,
+    can_judge_quality=False,
+    can_move_jobs=False,
+)
+
+
+def _team_has(client: Client, role: str) -> bool:
+    return TeamMembership.objects.filter(client=client, team_role=role).exists()
+
+
+def brief_access_for(user, brief: Brief) -> BriefAccess:
+    """The one rule for seeing and acting on a brief."""
+    access = client_access(user, brief.client)
+    if not access.can_view_work:
+        return NO_BRIEF_ACCESS
+    team_role = access.team_role
+    # Strategy first: creatives other than the creative director see a brief
+    # only once it is briefed.
+    if team_role == Role.CREATIVE and brief.status not in BRIEFED_STATES:
+        return NO_BRIEF_ACCESS
+    is_md = user.role == Role.MD
+    account = team_role in ACCOUNT_SERVICE
+    return BriefAccess(
+        client=access,
+        can_view=True,
+        can_edit=account,
+        can_creative_review=team_role == Role.CREATIVE_DIRECTOR,
+        can_approve=team_role == Role.AD or (is_md and not _team_has(brief.client, Role.AD)),
+        can_sign=team_role == Role.BD or is_md,
+        can_planner_review=team_role == Role.PLANNER
+        or (is_md and not _team_has(brief.client, Role.PLANNER)),
+        can_submit_work=team_role in CREATIVES,
+        can_judge_strategy=account,
+        can_judge_quality=team_role == Role.CREATIVE_DIRECTOR,
+        can_move_jobs=account or team_role == Role.TRAFFIC,
+    )
+
+
+def brief_access_for_client(user, client: Client) -> BriefAccess:
+    """Access for a brief not yet written (creating one): a draft on `client`."""
+    return brief_access_for(user, Brief(client=client, status=Brief.Status.DRAFT))
+
+
+def _load(model, pk, **related):
+    try:
+        return model.objects.select_related(*related.get("sr", ())).get(pk=int(pk))
+    except (model.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise Http404(NOT_FOUND) from None
+
+
+def brief_get_for_user(user, pk) -> tuple[Brief, BriefAccess]:
+    """Return the brief and the user's access; 404 if they may not see it."""
+    brief = _load(
+        Brief,
+        pk,
+        sr=(
+            "client",
+            "author",
+            "strategy",
+            "submitted_by",
+            "creative_agreed_by",
+            "approved_by",
+            "signed_by",
+            "client_agreed_by",
+            "client_agreed_contact",
+            "planner_reviewed_by",
+            "briefed_by",
+            "closed_by",
+            "returned_by",
+        ),
+    )
+    access = brief_access_for(user, brief)
+    if not access.can_view:
+        raise Http404(NOT_FOUND)
+    return brief, access
+
+
+def brief_list_for_user(user) -> QuerySet[Brief]:
+    """Briefs the user may see: finance and outsiders none; creatives only briefed ones."""
+    if not user.is_authenticated or user.role == Role.FINANCE:
+        return Brief.objects.none()
+    qs = Brief.objects.select_related("client", "author")
+    ids = client_work_ids_for(user)
+    if ids is not None:
+        qs = qs.filter(client_id__in=ids)
+    creative_on = TeamMembership.objects.filter(user=user, team_role=Role.CREATIVE).values(
+        "client_id"
+    )
+    qs = qs.exclude(Q(client_id__in=creative_on) & ~Q(status__in=list(BRIEFED_STATES)))
+    return qs.order_by("-created_at", "-pk")
+
+
+def work_get_for_user(user, pk) -> tuple[CreativeWork, BriefAccess]:
+    work = _load(CreativeWork, pk, sr=("brief", "brief__client", "submitted_by"))
+    access = brief_access_for(user, work.brief)
+    if not access.can_view:
+        raise Http404(NOT_FOUND)
+    return work, access
+
+
+def file_get_for_user(user, pk) -> tuple[CreativeFile, BriefAccess]:
+    f = _load(CreativeFile, pk, sr=("work", "work__brief", "work__brief__client"))
+    access = brief_access_for(user, f.work.brief)
+    if not access.can_view:
+        raise Http404(NOT_FOUND)
+    return f, access
+
+
+def escalation_get_for_user(user, pk) -> tuple[Escalation, BriefAccess]:
+    esc = _load(
+        Escalation,
+        pk,
+        sr=("work", "work__brief", "work__brief__client", "judgment", "raised_by"),
+    )
+    access = brief_access_for(user, esc.work.brief)
+    # Deciders (department heads, the MD) may not be on the team: they see
+    # the escalations they decide.
+    if not access.can_view and not can_decide_escalation(user, esc):
+        raise Http404(NOT_FOUND)
+    return esc, access
+
+
+def job_get_for_user(user, pk) -> tuple[Job, BriefAccess]:
+    job = _load(Job, pk, sr=("brief", "brief__client", "template", "current_stage"))
+    access = brief_access_for(user, job.brief)
+    if not access.can_view:
+        raise Http404(NOT_FOUND)
+    return job, access
+
+
+def escalation_function_roles(esc: Escalation) -> frozenset:
+    """The function whose call is disputed: account's "on strategy?", creative's "good enough?"."""
+    if esc.judgment.level == Judgment.Level.STRATEGY:
+        return ACCOUNT_SERVICE
+    return CREATIVES
+
+
+def can_decide_escalation(user, esc: Escalation) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if esc.status == Escalation.Status.OPEN:
+        return user.is_department_head and user.role in escalation_function_roles(esc)
+    if esc.status == Escalation.Status.CONTESTED:
+        return user.role == Role.MD
+    return False
+
+
+def escalations_to_decide(user) -> QuerySet[Escalation]:
+    qs = Escalation.objects.select_related("work", "work__brief", "judgment")
+    if user.role == Role.MD:
+        return qs.filter(status=Escalation.Status.CONTESTED)
+    if not user.is_department_head:
+        return qs.none()
+    levels = []
+    if user.role in ACCOUNT_SERVICE:
+        levels.append(Judgment.Level.STRATEGY)
+    if user.role in CREATIVES:
+        levels.append(Judgment.Level.QUALITY)
+    return qs.filter(status=Escalation.Status.OPEN, judgment__level__in=levels)
+
+
+def brief_detail_data(brief: Brief, access: BriefAccess) -> dict:
+    works = list(
+        brief.works.select_related("submitted_by")
+        .prefetch_related("files", "judgments__judged_by", "escalations")
+        .order_by("-version", "-pk")
+    )
+    jobs = list(brief.jobs.select_related("template", "current_stage", "current_stage__owner"))
+    return {
+        "works": works,
+        "jobs": jobs,
+        "creatives": list(brief.creatives.all()),
+    }
+
+
+def rejection_reasons_for_client(client: Client) -> dict:
+    """Counts of "no" reason codes on the client's work: overall, per level, per creative."""
+    nos = Judgment.objects.filter(work__brief__client=client, verdict=Judgment.Verdict.NO)
+    labels = dict(Judgment.Reason.choices)
+    by_reason = [
+        {"reason": labels.get(r["reason"], r["reason"]), "code": r["reason"], "n": r["n"]}
+        for r in nos.values("reason").annotate(n=Count("pk")).order_by("-n", "reason")
+    ]
+    level_labels = dict(Judgment.Level.choices)
+    by_level = [
+        {
+            "level": level_labels.get(r["level"]),
+            "reason": labels.get(r["reason"]),
+            "n": r["n"],
+        }
+        for r in nos.values("level", "reason").annotate(n=Count("pk")).order_by("level", "-n")
+    ]
+    by_creative = [
+        {
+            "creative": r["work__submitted_by__full_name"] or r["work__submitted_by__username"],
+            "reason": labels.get(r["reason"]),
+            "n": r["n"],
+        }
+        for r in nos.values(
+            "work__submitted_by__full_name", "work__submitted_by__username", "reason"
+        )
+        .annotate(n=Count("pk"))
+        .order_by("work__submitted_by__full_name", "-n")
+    ]
+    return {
+        "total": sum(r["n"] for r in by_reason),
+        "by_reason": by_reason,
+        "by_level": by_level,
+        "by_creative": by_creative,
+    }
+
+
+def users_for_step(client: Client, roles) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, memberships__client=client, memberships__team_role__in=list(roles)
+    ).distinct()
