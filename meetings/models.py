@@ -332,6 +332,9 @@ class AgendaDispatch(models.Model):
     )
     # [{"name": ..., "email": ..., "kind": "user"|"contact"}]
     recipients = models.JSONField(_("recipients"), default=list)
+    # Claimed by the email task (conditional update) so a retry never sends twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
@@ -357,6 +360,22 @@ class Presentation(models.Model):
         related_name="presentations",
     )
     title = models.CharField(_("title"), max_length=200)
+    brief = models.ForeignKey(
+        "briefs.Brief",
+        verbose_name=_("brief"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="presentations",
+    )
+    creative_work = models.ForeignKey(
+        "briefs.CreativeWork",
+        verbose_name=_("creative work shown"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="presentations",
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
