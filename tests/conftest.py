@@ -178,7 +178,7 @@ def browser_page(require_chromium, live_server, transactional_db, tmp_path):
             page.goto(live_server.url + "/login/")
             page.fill("input[name=username]", user.username)
             page.fill("input[name=password]", password)
-            page.click("form button[type=submit]")
+            page.click("main form button[type=submit]")
             page.wait_for_url(lambda url: "/login/" not in url)
 
         def shot(name):
