@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = _("Billing")
+
+    def ready(self):
+        from agency import client_panels, dashboard
+
+        from .panels import billing_dashboard, billing_panel
+
+        dashboard.register(billing_dashboard)
+        client_panels.register(billing_panel)

@@ -289,6 +289,32 @@ class TimeEntry(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
     activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Optional: what the hours were spent on. SET_NULL: the hours stay a cost
+    # of the client even if the linked object goes.
+    brief = models.ForeignKey(
+        "briefs.Brief",
+        verbose_name=_("brief"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="time_entries",
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="time_entries",
+    )
+    presentation_round = models.ForeignKey(
+        "meetings.PresentationRound",
+        verbose_name=_("presentation round"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="time_entries",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,268 @@
+"""Input validation only. Money fields are forms.DecimalField: never float."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Client, User
+
+from .models import Invoice, InvoiceLine, Payment, TimeEntry
+from .services import INVOICE_FIELDS, LINE_FIELDS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_MONEY = Decimal("999999999999.99")
+
+
+class InvoiceForm(forms.ModelForm):
+    class Meta:
+        model = Invoice
+        fields = INVOICE_FIELDS
+        widgets = {"note_to_finance": forms.Textarea(attrs={"rows": 3})}
+
+
+class InvoiceCreateForm(InvoiceForm):
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+
+    class Meta(InvoiceForm.Meta):
+        fields = ("client", *INVOICE_FIELDS)
+
+    def __init__(self, *args, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+
+
+class InvoiceLineForm(forms.ModelForm):
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    )
+    unit_price = forms.DecimalField(
+        label=_("Unit price"), max_digits=14, decimal_places=2, min_value=Decimal(0)
+    )
+    tax_rate = forms.DecimalField(
+        label=_("Tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        initial=Decimal("6.00"),
+    )
+
+    class Meta:
+        model = InvoiceLine
+        fields = LINE_FIELDS
+
+
+class BaseLineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        lines = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE", False)
+        ]
+        if not lines:
+            raise forms.ValidationError(_("Add at least one line."))
+        total = sum(line["quantity"] * line["unit_price"] for line in lines)
+        if total > MAX_MONEY:
+            raise forms.ValidationError(_("The total is too large."))
+
+    def line_data(self) -> list[dict]:
+        return [
+            {k: f.cleaned_data[k] for k in LINE_FIELDS}
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE", False)
+        ]
+
+
+InvoiceLineFormSet = forms.inlineformset_factory(
+    Invoice,
+    InvoiceLine,
+    form=InvoiceLineForm,
+    formset=BaseLineFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+)
+
+
+class IssueForm(forms.Form):
+    fapiao_number = forms.CharField(label=_("Fapiao number"), max_length=40)
+    issue_date = forms.DateField(label=_("Issue date"), widget=DATE_INPUT)
+
+    def clean_fapiao_number(self):
+        value = self.cleaned_data["fapiao_number"].strip()
+        if not value:
+            raise forms.ValidationError(_("Enter the official invoice (fapiao) number."))
+        return value
+
+    def clean_issue_date(self):
+        value = self.cleaned_data["issue_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The issue date cannot be in the future."))
+        return value
+
+
+class PaymentForm(forms.ModelForm):
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+    class Meta:
+        model = Payment
+        fields = ("date", "amount", "method", "reference")
+        widgets = {"date": DATE_INPUT}
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The payment date cannot be in the future."))
+        return value
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_reason(self):
+        value = self.cleaned_data["reason"].strip()
+        if not value:
+            raise forms.ValidationError(_("Give a reason."))
+        return value
+
+
+class InvoiceFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Invoice.Status.choices]
+    )
+    client = forms.ModelChoiceField(
+        label=_("Client"),
+        required=False,
+        queryset=Client.objects.none(),
+        empty_label=_("Any client"),
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["status"].widget.attrs["class"] = "form-select"
+        self.fields["client"].widget.attrs["class"] = "form-select"
+        self.fields["overdue"].widget.attrs["class"] = "form-check-input"
+
+
+class AgeingFilterForm(forms.Form):
+    client = forms.ModelChoiceField(
+        label=_("Client"),
+        required=False,
+        queryset=Client.objects.none(),
+        empty_label=_("Any client"),
+    )
+    lead = forms.ModelChoiceField(
+        label=_("Account lead"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Any account lead"),
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency"), required=False, choices=Client.Currency.choices
+    )
+    group = forms.ChoiceField(
+        label=_("Group by"),
+        required=False,
+        choices=[("client", _("Client")), ("lead", _("Account lead"))],
+    )
+
+    def __init__(self, *args, clients, leads, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["lead"].queryset = leads
+        for f in self.fields.values():
+            f.widget.attrs["class"] = "form-select"
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+
+class TimesheetRowForm(forms.Form):
+    """One row of the weekly timesheet: a client, an activity, seven days."""
+
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    activity = forms.ChoiceField(label=_("Activity"), choices=TimeEntry.Activity.choices)
+
+    def __init__(self, *args, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["client"].widget.attrs["class"] = "form-select"
+        self.fields["activity"].widget.attrs["class"] = "form-select"
+        for i in range(7):
+            self.fields[f"d{i}"] = forms.DecimalField(
+                required=False,
+                max_digits=4,
+                decimal_places=2,
+                min_value=Decimal("0"),
+                max_value=Decimal(24),
+                widget=forms.NumberInput(attrs={"step": "0.25", "class": "form-control hours"}),
+            )
+
+    @property
+    def day_fields(self):
+        return [self[f"d{i}"] for i in range(7)]
+
+    def hours(self) -> list:
+        return [self.cleaned_data.get(f"d{i}") for i in range(7)]
+
+
+class BaseTimesheetFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE") or not data.get("client"):
+                continue
+            key = (data["client"].pk, data["activity"])
+            if key in seen:
+                raise forms.ValidationError(
+                    _("Each client and activity may appear only once in the week.")
+                )
+            seen.add(key)
+
+    def rows(self) -> list[dict]:
+        out = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE") or not data.get("client"):
+                continue
+            out.append(
+                {"client": data["client"], "activity": data["activity"], "hours": form.hours()}
+            )
+        return out
+
+
+TimesheetFormSet = forms.formset_factory(
+    TimesheetRowForm,
+    formset=BaseTimesheetFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=60,
+    validate_max=True,
+)
+
+
+def parse_week(value) -> dt.date:
+    """A week from ?week=YYYY-MM-DD (any day of it); bad input means this week."""
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        day = timezone.localdate()
+    if not 2000 <= day.year <= 2100:
+        day = timezone.localdate()
+    return day - dt.timedelta(days=day.weekday())

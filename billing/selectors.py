@@ -1,0 +1,457 @@
+"""Permission-scoped reads for billing: invoices, ageing, time, profitability.
+
+`invoice_get_for_user` is THE permission helper for an invoice; every view,
+PDF, export and service goes through `billing_access`. Finance, the MD and the
+BD see all billing; account service see their own clients' billing; everyone
+else gets 404.
+"""
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Client, TeamMembership, User
+from agency.permissions import NOT_FOUND
+from agency.roles import ACCOUNT_SERVICE, SEES_ALL, Role
+
+from .models import ZERO, CostRate, Invoice, TimeEntry, TimesheetLock, money
+
+
+@dataclass(frozen=True)
+class BillingAccess:
+    """What one user may do with one client's billing."""
+
+    can_view: bool  # invoices, ageing, profitability, others' time
+    can_draft: bool  # draft and request invoices (account service on the team)
+    is_finance: bool  # issue, record payments, void
+
+
+NO_BILLING = BillingAccess(False, False, False)
+
+
+def _sees_all_billing(user) -> bool:
+    return user.role in SEES_ALL or user.role == Role.FINANCE
+
+
+def billing_access(user, client: Client, membership: TeamMembership | None = None) -> BillingAccess:
+    if not user.is_authenticated or not user.is_active:
+        return NO_BILLING
+    if membership is None:
+        membership = TeamMembership.objects.filter(client=client, user=user).first()
+    on_account_team = membership is not None and membership.team_role in ACCOUNT_SERVICE
+    return BillingAccess(
+        can_view=_sees_all_billing(user) or on_account_team,
+        can_draft=on_account_team,
+        is_finance=user.role == Role.FINANCE,
+    )
+
+
+def billing_client_ids(user) -> QuerySet | None:
+    """Clients whose billing the user sees; None means every client."""
+    if _sees_all_billing(user):
+        return None
+    return TeamMembership.objects.filter(user=user, team_role__in=ACCOUNT_SERVICE).values(
+        "client_id"
+    )
+
+
+def billing_clients_for(user) -> QuerySet[Client]:
+    ids = billing_client_ids(user)
+    qs = Client.objects.all()
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def draftable_clients_for(user) -> QuerySet[Client]:
+    """Clients on which the user may draft an invoice."""
+    return Client.objects.filter(
+        memberships__user=user, memberships__team_role__in=ACCOUNT_SERVICE
+    ).distinct()
+
+
+def may_see_billing(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        _sees_all_billing(user)
+        or TeamMembership.objects.filter(user=user, team_role__in=ACCOUNT_SERVICE).exists()
+    )
+
+
+def billing_client_get_for_user(user, pk) -> tuple[Client, BillingAccess]:
+    try:
+        client = Client.objects.get(pk=int(pk))
+    except (Client.DoesNotExist, TypeError, ValueError):
+        raise Http404(NOT_FOUND) from None
+    access = billing_access(user, client)
+    if not access.can_view:
+        raise Http404(NOT_FOUND)
+    return client, access
+
+
+def invoice_get_for_user(user, pk, *, for_update: bool = False) -> tuple[Invoice, BillingAccess]:
+    """The invoice and what the user may do with it; 404 if they may not see it."""
+    qs = Invoice.objects.select_related("client", "created_by", "requested_by", "issued_by")
+    try:
+        invoice = qs.get(pk=int(pk))
+    except (Invoice.DoesNotExist, TypeError, ValueError):
+        raise Http404(NOT_FOUND) from None
+    access = billing_access(user, invoice.client)
+    if not access.can_view:
+        raise Http404(NOT_FOUND)
+    return invoice, access
+
+
+def _lead_subquery():
+    return Subquery(
+        TeamMembership.objects.filter(client=OuterRef("client_id"), is_lead=True).values("user_id")[
+            :1
+        ]
+    )
+
+
+def invoice_list_for_user(user) -> QuerySet[Invoice]:
+    qs = Invoice.objects.select_related("client", "created_by")
+    ids = billing_client_ids(user)
+    if ids is not None:
+        qs = qs.filter(client_id__in=ids)
+    return qs
+
+
+# --- Receivables ageing -------------------------------------------------------
+
+BUCKETS = (
+    ("current", _("Not yet due")),
+    ("d1_30", _("1–30 days")),
+    ("d31_60", _("31–60 days")),
+    ("d61_90", _("61–90 days")),
+    ("d90_plus", _("Over 90 days")),
+)
+BUCKET_KEYS = [key for key, _label in BUCKETS]
+
+
+def bucket_for(days_overdue: int) -> str:
+    if days_overdue <= 0:
+        return "current"
+    if days_overdue <= 30:
+        return "d1_30"
+    if days_overdue <= 60:
+        return "d31_60"
+    if days_overdue <= 90:
+        return "d61_90"
+    return "d90_plus"
+
+
+@dataclass
+class AgeingRow:
+    key: object
+    label: str
+    lead: str = ""
+    amounts: dict = field(default_factory=lambda: dict.fromkeys(BUCKET_KEYS, ZERO))
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.amounts.values(), ZERO)
+
+    @property
+    def cells(self) -> list[Decimal]:
+        return [self.amounts[k] for k in BUCKET_KEYS]
+
+
+@dataclass
+class AgeingReport:
+    as_of: dt.date
+    currency: str
+    by_client: list[AgeingRow]
+    by_lead: list[AgeingRow]
+    totals: AgeingRow
+
+
+def receivables_for_user(user) -> QuerySet[Invoice]:
+    """Issued, unpaid invoices the user sees (void and paid ones owe nothing)."""
+    return invoice_list_for_user(user).filter(
+        status=Invoice.Status.ISSUED, total__gt=F("amount_paid")
+    )
+
+
+def ageing_report(
+    user, *, as_of: dt.date | None = None, currency: str = "CNY", client=None, lead=None
+) -> AgeingReport:
+    """Open amounts by days past due, grouped in the database by client.
+
+    One aggregate query over the issued invoices (the (status, due_date) index),
+    whatever the number of invoices; the by-lead view is summed from the
+    client rows.
+    """
+    as_of = as_of or timezone.localdate()
+    open_amount = ExpressionWrapper(
+        F("total") - F("amount_paid"), output_field=DecimalField(max_digits=14, decimal_places=2)
+    )
+    limits = {
+        "current": Q(due_date__gte=as_of),
+        "d1_30": Q(due_date__lt=as_of, due_date__gte=as_of - dt.timedelta(days=30)),
+        "d31_60": Q(
+            due_date__lt=as_of - dt.timedelta(days=30),
+            due_date__gte=as_of - dt.timedelta(days=60),
+        ),
+        "d61_90": Q(
+            due_date__lt=as_of - dt.timedelta(days=60),
+            due_date__gte=as_of - dt.timedelta(days=90),
+        ),
+        "d90_plus": Q(due_date__lt=as_of - dt.timedelta(days=90)),
+    }
+    qs = receivables_for_user(user).filter(currency=currency, issue_date__lte=as_of)
+    if client is not None:
+        qs = qs.filter(client=client)
+    qs = qs.annotate(lead_id=_lead_subquery())
+    if lead is not None:
+        qs = qs.filter(lead_id=lead.pk)
+    zero = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
+    aggregates = {
+        key: Coalesce(Sum(Case(When(cond, then=open_amount), default=zero)), zero)
+        for key, cond in limits.items()
+    }
+    rows = (
+        qs.order_by()
+        .values("client_id", "client__name", "lead_id")
+        .annotate(**aggregates)
+        .order_by("client__name", "client_id")
+    )
+    rows = list(rows)
+    leads = {
+        u.pk: u for u in User.objects.filter(pk__in={r["lead_id"] for r in rows if r["lead_id"]})
+    }
+    by_client, by_lead_map = [], {}
+    totals = AgeingRow(key=None, label=str(_("Total")))
+    no_lead = str(_("No account lead"))
+    for r in rows:
+        lead_user = leads.get(r["lead_id"])
+        lead_name = str(lead_user) if lead_user else no_lead
+        row = AgeingRow(key=r["client_id"], label=r["client__name"], lead=lead_name)
+        lead_row = by_lead_map.setdefault(
+            r["lead_id"], AgeingRow(key=r["lead_id"], label=lead_name)
+        )
+        for key in BUCKET_KEYS:
+            amount = money(r[key])
+            row.amounts[key] = amount
+            lead_row.amounts[key] += amount
+            totals.amounts[key] += amount
+        by_client.append(row)
+    by_lead = sorted(by_lead_map.values(), key=lambda r: r.label)
+    return AgeingReport(
+        as_of=as_of, currency=currency, by_client=by_client, by_lead=by_lead, totals=totals
+    )
+
+
+def ageing_table(report: AgeingReport, group: str) -> tuple[list[str], list[list]]:
+    """The rows exactly as the page shows them, for CSV and Excel exports."""
+    rows = report.by_lead if group == "lead" else report.by_client
+    first = (
+        [str(_("Account lead"))] if group == "lead" else [str(_("Client")), str(_("Account lead"))]
+    )
+    header = [*first, *(str(label) for _key, label in BUCKETS), str(_("Total"))]
+    table = []
+    for row in rows:
+        lead_cols = [row.label] if group == "lead" else [row.label, row.lead]
+        table.append([*lead_cols, *row.cells, row.total])
+    pad = [""] if group == "lead" else ["", ""]
+    pad[0] = str(_("Total"))
+    table.append([*pad, *report.totals.cells, report.totals.total])
+    return header, table
+
+
+# --- Dashboard ----------------------------------------------------------------
+
+
+def overdue_receivables(user, *, limit: int = 10) -> list[Invoice]:
+    today = timezone.localdate()
+    return list(
+        receivables_for_user(user).filter(due_date__lt=today).order_by("due_date", "pk")[:limit]
+    )
+
+
+def invoices_awaiting_issue(*, limit: int = 10) -> list[Invoice]:
+    return list(
+        Invoice.objects.filter(status=Invoice.Status.REQUESTED)
+        .select_related("client")
+        .order_by("requested_at", "pk")[:limit]
+    )
+
+
+def my_draft_invoices(user, *, limit: int = 10) -> list[Invoice]:
+    return list(
+        Invoice.objects.filter(created_by=user, status=Invoice.Status.DRAFT)
+        .select_related("client")
+        .order_by("created_at")[:limit]
+    )
+
+
+def my_clients_overdue(user, *, limit: int = 10) -> list[Invoice]:
+    today = timezone.localdate()
+    ids = TeamMembership.objects.filter(user=user, team_role__in=ACCOUNT_SERVICE).values(
+        "client_id"
+    )
+    return list(
+        Invoice.objects.filter(
+            client_id__in=ids,
+            status=Invoice.Status.ISSUED,
+            due_date__lt=today,
+            total__gt=F("amount_paid"),
+        )
+        .select_related("client")
+        .order_by("due_date", "pk")[:limit]
+    )
+
+
+# --- Time ---------------------------------------------------------------------
+
+
+def timesheet_clients_for(user) -> QuerySet[Client]:
+    """A user logs time only on clients whose team they are on."""
+    return Client.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+def locked_through() -> dt.date | None:
+    lock = TimesheetLock.objects.order_by("-locked_through").first()
+    return lock.locked_through if lock else None
+
+
+def week_entries(user, monday: dt.date) -> list[TimeEntry]:
+    return list(
+        TimeEntry.objects.filter(
+            user=user, date__gte=monday, date__lt=monday + dt.timedelta(days=7)
+        ).select_related("client")
+    )
+
+
+# --- Cost and profitability -----------------------------------------------------
+
+
+class RateTable:
+    """Cost rates by role, looked up by date: the rate in force that day."""
+
+    def __init__(self, rates=None):
+        rates = CostRate.objects.order_by("role", "effective_from") if rates is None else rates
+        self._dates: dict[str, list[dt.date]] = defaultdict(list)
+        self._rates: dict[str, list[Decimal]] = defaultdict(list)
+        for r in rates:
+            self._dates[r.role].append(r.effective_from)
+            self._rates[r.role].append(r.rate)
+
+    def rate(self, role: str, day: dt.date) -> Decimal | None:
+        i = bisect.bisect_right(self._dates.get(role, []), day)
+        return self._rates[role][i - 1] if i else None
+
+
+@dataclass
+class Profitability:
+    client: Client
+    year: int
+    revenue: Decimal = ZERO
+    hours: Decimal = ZERO
+    cost: Decimal = ZERO
+    representation_hours: Decimal = ZERO
+    representation_cost: Decimal = ZERO
+    unrated_hours: Decimal = ZERO  # hours logged on a date no rate covers
+    plan: object = None  # the approved AccountPlan of that year, or None
+
+    @property
+    def profit(self) -> Decimal:
+        return self.revenue - self.cost
+
+    @property
+    def margin(self) -> Decimal | None:
+        if not self.revenue:
+            return None
+        return (self.profit * 100 / self.revenue).quantize(Decimal("0.1"))
+
+
+def _approved_plans(clients, year) -> dict:
+    """client id -> the approved plan (revenue / cost / profit targets) for `year`.
+
+    One client: plans.selectors.approved_plan_for, the plans app's contract.
+    Many clients: the same rule (latest approved revision) in one query, so
+    the profitability table runs a fixed number of queries.
+    """
+    from plans.models import AccountPlan
+    from plans.selectors import approved_plan_for
+
+    if len(clients) == 1:
+        return {clients[0].pk: approved_plan_for(clients[0], year)}
+    plans = {}
+    for plan in AccountPlan.objects.filter(
+        client_id__in=[c.pk for c in clients], year=year, status=AccountPlan.Status.APPROVED
+    ).order_by("client_id", "-revision"):
+        plans.setdefault(plan.client_id, plan)
+    return plans
+
+
+def profitability_for(user, *, year: int, clients=None) -> list[Profitability]:
+    """Revenue (issued invoices, net of tax) minus hours x the rate in force on
+    each entry's date, per client. A fixed number of queries for any number of
+    clients and entries: one for revenue, one for hours grouped by
+    (client, role, date, activity), one for the rates."""
+    qs = billing_clients_for(user).order_by("name")
+    if clients is not None:
+        qs = qs.filter(pk__in=[c.pk for c in clients])
+    client_list = list(qs)
+    ids = [c.pk for c in client_list]
+    results = {c.pk: Profitability(client=c, year=year) for c in client_list}
+    revenue = (
+        Invoice.objects.filter(
+            client_id__in=ids,
+            status__in=[Invoice.Status.ISSUED, Invoice.Status.PAID],
+            issue_date__year=year,
+        )
+        .values("client_id")
+        .annotate(s=Sum("subtotal"))
+        .order_by()
+    )
+    for r in revenue:
+        results[r["client_id"]].revenue = r["s"] or ZERO
+    rates = RateTable()
+    hours = (
+        TimeEntry.objects.filter(client_id__in=ids, date__year=year)
+        .values("client_id", "user__role", "date", "activity")
+        .annotate(h=Sum("hours"))
+        .order_by()
+    )
+    for r in hours:
+        p = results[r["client_id"]]
+        rate = rates.rate(r["user__role"], r["date"])
+        # Exact products, rounded once per client below: hours x rate has four
+        # decimals and rounding each group would drift by cents.
+        cost = r["h"] * rate if rate is not None else ZERO
+        p.hours += r["h"]
+        p.cost += cost
+        if rate is None:
+            p.unrated_hours += r["h"]
+        if r["activity"] == TimeEntry.Activity.REPRESENTATION:
+            p.representation_hours += r["h"]
+            p.representation_cost += cost
+    out = list(results.values())
+    plans = _approved_plans(client_list, year) if client_list else {}
+    for p in out:
+        p.cost = money(p.cost)
+        p.representation_cost = money(p.representation_cost)
+        p.plan = plans.get(p.client.pk)
+    return out

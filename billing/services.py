@@ -1,0 +1,360 @@
+"""Every write in billing: invoices and their transitions, payments, time.
+
+Each service re-checks the actor through `billing_access` (the views do too),
+guards the state under a row lock and raises DomainError with one of the
+messages below, saves with update_fields, records the timeline in the same
+transaction and queues notifications on commit.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Client, User
+from accounts.selectors import client_lead, users_with_role
+from agency.errors import DomainError
+from agency.notifications import notify
+from agency.permissions import deny_unless
+from agency.roles import Role
+from agency.timeline import timeline_record
+
+from .models import ZERO, Invoice, InvoiceLine, InvoiceNumberCounter, Payment, TimeEntry, money
+from .selectors import billing_access, locked_through, timesheet_clients_for
+
+INVOICE_FIELDS = ("currency", "note_to_finance")
+LINE_FIELDS = ("description", "quantity", "unit_price", "tax_rate")
+
+ERR_NOT_DRAFT = _("Only a draft invoice can be changed.")
+ERR_NO_LINES = _("Add at least one line with an amount before requesting the invoice.")
+ERR_NOT_REQUESTED = _("Only a requested invoice can be issued.")
+ERR_FAPIAO_REQUIRED = _("Enter the official invoice (fapiao) number.")
+ERR_NOT_ISSUED_PAYMENT = _("Payments can only be recorded on an issued, unpaid invoice.")
+ERR_PAYMENT_POSITIVE = _("A payment must be more than zero.")
+ERR_OVERPAYMENT = _("This payment is more than the open amount of %(open)s.")
+ERR_NOT_ISSUED_VOID = _("Only an issued invoice can be voided.")
+ERR_VOID_HAS_PAYMENTS = _("This invoice has payments recorded; it cannot be voided.")
+ERR_REASON_REQUIRED = _("Give a reason.")
+ERR_NOT_RETURNABLE = _("Only a requested invoice can be returned to draft.")
+ERR_WEEK_LOCKED = _("Time up to %(date)s is locked; it can no longer be changed.")
+ERR_NOT_ON_TEAM = _("You can only log time on clients whose team you are on.")
+ERR_DAY_OVER_24 = _("More than 24 hours on %(date)s.")
+ERR_ISSUE_DATE_FUTURE = _("The issue date cannot be in the future.")
+
+
+def invoice_number(year: int, seq: int) -> str:
+    return f"INV-{year}-{seq:04d}"
+
+
+def _lines_totals(lines) -> tuple[Decimal, Decimal, Decimal]:
+    subtotal = sum((line.net for line in lines), ZERO)
+    tax = sum((line.tax for line in lines), ZERO)
+    return subtotal, tax, subtotal + tax
+
+
+def _lock(invoice: Invoice) -> Invoice:
+    """Re-read the invoice under a row lock: the state guard below must see
+    what is committed now, not what the view loaded a moment ago."""
+    return (
+        Invoice.objects.select_for_update(of=("self",)).select_related("client").get(pk=invoice.pk)
+    )
+
+
+def _replace_lines(invoice: Invoice, lines: list[dict]) -> None:
+    invoice.lines.all().delete()
+    objs = [
+        InvoiceLine(invoice=invoice, position=i, **{k: line[k] for k in LINE_FIELDS})
+        for i, line in enumerate(lines)
+    ]
+    InvoiceLine.objects.bulk_create(objs)
+    invoice.subtotal, invoice.tax_amount, invoice.total = _lines_totals(objs)
+
+
+@transaction.atomic
+def invoice_create(*, actor: User, client: Client, data: dict, lines: list[dict]) -> Invoice:
+    """Account service on the client's team drafts an invoice."""
+    deny_unless(billing_access(actor, client).can_draft)
+    invoice = Invoice(
+        client=client,
+        created_by=actor,
+        currency=data.get("currency") or client.currency,
+        note_to_finance=data.get("note_to_finance", ""),
+    )
+    invoice.save()
+    _replace_lines(invoice, lines)
+    invoice.save(update_fields=["subtotal", "tax_amount", "total", "updated_at"])
+    timeline_record(obj=invoice, action="created", actor=actor)
+    return invoice
+
+
+@transaction.atomic
+def invoice_update(*, actor: User, invoice: Invoice, data: dict, lines: list[dict]) -> Invoice:
+    deny_unless(billing_access(actor, invoice.client).can_draft)
+    invoice = _lock(invoice)
+    if invoice.status != Invoice.Status.DRAFT:
+        raise DomainError(ERR_NOT_DRAFT)
+    for name in INVOICE_FIELDS:
+        if name in data:
+            setattr(invoice, name, data[name])
+    _replace_lines(invoice, lines)
+    invoice.save(update_fields=[*INVOICE_FIELDS, "subtotal", "tax_amount", "total", "updated_at"])
+    timeline_record(obj=invoice, action="edited", actor=actor)
+    return invoice
+
+
+@transaction.atomic
+def invoice_request(*, actor: User, invoice: Invoice) -> Invoice:
+    """Tell finance to issue it (通知财务开发票)."""
+    deny_unless(billing_access(actor, invoice.client).can_draft)
+    invoice = _lock(invoice)
+    if invoice.status != Invoice.Status.DRAFT:
+        raise DomainError(ERR_NOT_DRAFT)
+    if invoice.total <= 0 or not invoice.lines.exists():
+        raise DomainError(ERR_NO_LINES)
+    invoice.status = Invoice.Status.REQUESTED
+    invoice.requested_by = actor
+    invoice.requested_at = timezone.now()
+    invoice.save(update_fields=["status", "requested_by", "requested_at", "updated_at"])
+    timeline_record(obj=invoice, action="requested", actor=actor, comment=invoice.note_to_finance)
+    notify(
+        recipients=users_with_role(Role.FINANCE),
+        template="billing/invoice_requested",
+        context={"invoice": invoice, "actor": actor},
+        obj=invoice,
+    )
+    return invoice
+
+
+@transaction.atomic
+def invoice_return(*, actor: User, invoice: Invoice, reason: str) -> Invoice:
+    """Finance sends a request back to draft (wrong amount, missing detail)."""
+    deny_unless(billing_access(actor, invoice.client).is_finance)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(ERR_REASON_REQUIRED)
+    invoice = _lock(invoice)
+    if invoice.status != Invoice.Status.REQUESTED:
+        raise DomainError(ERR_NOT_RETURNABLE)
+    invoice.status = Invoice.Status.DRAFT
+    invoice.save(update_fields=["status", "updated_at"])
+    timeline_record(obj=invoice, action="returned", actor=actor, comment=reason)
+    notify(
+        recipients=[invoice.requested_by or invoice.created_by],
+        template="billing/invoice_returned",
+        context={"invoice": invoice, "actor": actor, "reason": reason},
+        obj=invoice,
+    )
+    return invoice
+
+
+def _next_number(year: int) -> int:
+    """Take the next number of `year` under a lock on the year's counter row.
+
+    The row is created if missing (ON CONFLICT DO NOTHING, so two first issues
+    of a year do not collide), then locked with SELECT ... FOR UPDATE: every
+    other issue of that year waits here until this transaction commits or
+    rolls back. A rolled-back issue rolls back its increment, so no gap.
+    """
+    InvoiceNumberCounter.objects.bulk_create(
+        [InvoiceNumberCounter(year=year, last=0)], ignore_conflicts=True
+    )
+    counter = InvoiceNumberCounter.objects.select_for_update().get(year=year)
+    counter.last = F("last") + 1
+    counter.save(update_fields=["last"])
+    counter.refresh_from_db(fields=["last"])
+    return counter.last
+
+
+@transaction.atomic
+def invoice_issue(
+    *, actor: User, invoice: Invoice, fapiao_number: str, issue_date: dt.date | None = None
+) -> Invoice:
+    """Finance issues: number, fapiao number, dates, client title and tax id."""
+    deny_unless(billing_access(actor, invoice.client).is_finance)
+    fapiao_number = (fapiao_number or "").strip()
+    if not fapiao_number:
+        raise DomainError(ERR_FAPIAO_REQUIRED)
+    today = timezone.localdate()
+    issue_date = issue_date or today
+    if issue_date > today:
+        raise DomainError(ERR_ISSUE_DATE_FUTURE)
+    invoice = _lock(invoice)
+    if invoice.status != Invoice.Status.REQUESTED:
+        raise DomainError(ERR_NOT_REQUESTED)
+    client = invoice.client
+    seq = _next_number(issue_date.year)
+    invoice.status = Invoice.Status.ISSUED
+    invoice.number_year = issue_date.year
+    invoice.number_seq = seq
+    invoice.number = invoice_number(issue_date.year, seq)
+    invoice.fapiao_number = fapiao_number
+    invoice.issue_date = issue_date
+    invoice.due_date = issue_date + dt.timedelta(days=client.payment_terms_days)
+    invoice.invoice_title = client.invoice_title or client.name
+    invoice.tax_id = client.tax_id
+    invoice.issued_by = actor
+    invoice.issued_at = timezone.now()
+    invoice.save(
+        update_fields=[
+            "status",
+            "number_year",
+            "number_seq",
+            "number",
+            "fapiao_number",
+            "issue_date",
+            "due_date",
+            "invoice_title",
+            "tax_id",
+            "issued_by",
+            "issued_at",
+            "updated_at",
+        ]
+    )
+    timeline_record(
+        obj=invoice,
+        action="issued",
+        actor=actor,
+        data={"number": invoice.number, "fapiao_number": fapiao_number},
+    )
+    notify(
+        recipients=[invoice.requested_by or invoice.created_by, client_lead(client)],
+        template="billing/invoice_issued",
+        context={"invoice": invoice, "actor": actor},
+        obj=invoice,
+    )
+    return invoice
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor: User,
+    invoice: Invoice,
+    date: dt.date,
+    amount: Decimal,
+    method: str = Payment.Method.BANK_TRANSFER,
+    reference: str = "",
+) -> Payment:
+    """Finance records money received; the invoice is paid when payments add up."""
+    deny_unless(billing_access(actor, invoice.client).is_finance)
+    if not isinstance(amount, Decimal):
+        # Money never passes through float: a float here is a programming error.
+        raise TypeError("payment amount must be a Decimal")
+    amount = money(amount)
+    if amount <= 0:
+        raise DomainError(ERR_PAYMENT_POSITIVE)
+    invoice = _lock(invoice)
+    if invoice.status != Invoice.Status.ISSUED:
+        raise DomainError(ERR_NOT_ISSUED_PAYMENT)
+    if amount > invoice.open_amount:
+        raise DomainError(ERR_OVERPAYMENT % {"open": f"{invoice.open_amount:,.2f}"})
+    payment = Payment.objects.create(
+        invoice=invoice,
+        date=date,
+        amount=amount,
+        method=method,
+        reference=reference,
+        recorded_by=actor,
+    )
+    invoice.amount_paid += amount
+    fields = ["amount_paid", "updated_at"]
+    if invoice.amount_paid == invoice.total:
+        invoice.status = Invoice.Status.PAID
+        invoice.paid_at = timezone.now()
+        fields += ["status", "paid_at"]
+    invoice.save(update_fields=fields)
+    timeline_record(
+        obj=invoice,
+        action="paid" if invoice.status == Invoice.Status.PAID else "payment",
+        actor=actor,
+        comment=reference,
+        data={"amount": str(amount), "date": date.isoformat()},
+    )
+    return payment
+
+
+@transaction.atomic
+def invoice_void(*, actor: User, invoice: Invoice, reason: str) -> Invoice:
+    """Finance voids an issued invoice; the row and its number remain."""
+    deny_unless(billing_access(actor, invoice.client).is_finance)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(ERR_REASON_REQUIRED)
+    invoice = _lock(invoice)
+    if invoice.status != Invoice.Status.ISSUED:
+        raise DomainError(ERR_NOT_ISSUED_VOID)
+    if invoice.amount_paid > 0:
+        raise DomainError(ERR_VOID_HAS_PAYMENTS)
+    invoice.status = Invoice.Status.VOID
+    invoice.void_reason = reason
+    invoice.voided_by = actor
+    invoice.voided_at = timezone.now()
+    invoice.save(update_fields=["status", "void_reason", "voided_by", "voided_at", "updated_at"])
+    timeline_record(obj=invoice, action="voided", actor=actor, comment=reason)
+    notify(
+        recipients=[invoice.requested_by or invoice.created_by, client_lead(invoice.client)],
+        template="billing/invoice_voided",
+        context={"invoice": invoice, "actor": actor, "reason": reason},
+        obj=invoice,
+    )
+    return invoice
+
+
+# --- Time ---------------------------------------------------------------------
+
+
+def week_monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@transaction.atomic
+def timesheet_week_save(*, actor: User, monday: dt.date, rows: list[dict]) -> int:
+    """Replace the actor's timesheet cells of one week with `rows`.
+
+    Each row: {"client": Client, "activity": str, "hours": [7 Decimals or None]}.
+    Entries linked to a brief, meeting or round are kept as they are; the grid
+    owns the unlinked ones. Returns the number of entries now in the grid.
+    """
+    monday = week_monday(monday)
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    allowed = set(timesheet_clients_for(actor).values_list("pk", flat=True))
+    cells: dict[tuple, Decimal] = {}
+    for row in rows:
+        if row["client"].pk not in allowed:
+            raise DomainError(ERR_NOT_ON_TEAM)
+        for day, hours in zip(days, row["hours"], strict=True):
+            if hours:
+                key = (row["client"].pk, row["activity"], day)
+                cells[key] = cells.get(key, ZERO) + hours
+    existing = TimeEntry.objects.select_for_update().filter(
+        user=actor, date__gte=days[0], date__lte=days[-1]
+    )
+    existing = [e for e in existing if _is_grid_entry(e)]
+    lock = locked_through()
+    if lock is not None:
+        old = {(e.client_id, e.activity, e.date): e.hours for e in existing}
+        touched = {k for k in set(old) | set(cells) if old.get(k) != cells.get(k)}
+        if any(day <= lock for (_c, _a, day) in touched):
+            raise DomainError(ERR_WEEK_LOCKED % {"date": lock.isoformat()})
+    per_day: dict[dt.date, Decimal] = {}
+    for (_c, _a, day), hours in cells.items():
+        per_day[day] = per_day.get(day, ZERO) + hours
+    for day, total in per_day.items():
+        if total > 24:
+            raise DomainError(ERR_DAY_OVER_24 % {"date": day.isoformat()})
+    TimeEntry.objects.filter(pk__in=[e.pk for e in existing]).delete()
+    TimeEntry.objects.bulk_create(
+        TimeEntry(user=actor, client_id=c, activity=a, date=day, hours=h)
+        for (c, a, day), h in cells.items()
+    )
+    return len(cells)
+
+
+def _is_grid_entry(entry: TimeEntry) -> bool:
+    """Entries the weekly grid owns: those not linked to a brief, meeting or round."""
+    return not any(
+        getattr(entry, f"{name}_id", None) for name in ("brief", "meeting", "presentation_round")
+    )

@@ -1,0 +1,478 @@
+"""Thin views: access check -> form -> service -> redirect + message."""
+
+import csv
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import TeamMembership, User
+from agency.errors import DomainError
+from agency.pdf import pdf_response, render_pdf
+from agency.permissions import NOT_FOUND, deny_unless, hide_unless
+from agency.timeline import timeline_for
+
+from . import services
+from .forms import (
+    AgeingFilterForm,
+    InvoiceCreateForm,
+    InvoiceFilterForm,
+    InvoiceForm,
+    InvoiceLineFormSet,
+    IssueForm,
+    PaymentForm,
+    ReasonForm,
+    TimesheetFormSet,
+    YearForm,
+    parse_week,
+)
+from .models import Invoice, TimeEntry
+from .selectors import (
+    BUCKETS,
+    ageing_report,
+    ageing_table,
+    billing_client_get_for_user,
+    billing_clients_for,
+    draftable_clients_for,
+    invoice_get_for_user,
+    invoice_list_for_user,
+    locked_through,
+    may_see_billing,
+    profitability_for,
+    timesheet_clients_for,
+    week_entries,
+)
+
+ACTION_LABELS = {
+    "created": gettext_lazy("Drafted"),
+    "edited": gettext_lazy("Edited"),
+    "requested": gettext_lazy("Requested from finance"),
+    "returned": gettext_lazy("Returned to draft"),
+    "issued": gettext_lazy("Issued"),
+    "payment": gettext_lazy("Payment recorded"),
+    "paid": gettext_lazy("Paid in full"),
+    "voided": gettext_lazy("Voided"),
+}
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- Invoices -----------------------------------------------------------------
+
+
+def invoice_list(request):
+    hide_unless(may_see_billing(request.user))
+    clients = billing_clients_for(request.user).order_by("name")
+    form = InvoiceFilterForm(request.GET or None, clients=clients)
+    qs = invoice_list_for_user(request.user)
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            qs = qs.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["client"]:
+            qs = qs.filter(client=form.cleaned_data["client"])
+        if form.cleaned_data["overdue"]:
+            qs = qs.filter(
+                status=Invoice.Status.ISSUED,
+                due_date__lt=timezone.localdate(),
+                total__gt=F("amount_paid"),
+            )
+    page = Paginator(qs.order_by("-created_at", "-pk"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "billing/invoice_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "may_draft": draftable_clients_for(request.user).exists(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _line_formset(request, invoice=None):
+    return InvoiceLineFormSet(request.POST or None, instance=invoice or Invoice(), prefix="lines")
+
+
+def invoice_create(request):
+    clients = draftable_clients_for(request.user).order_by("name")
+    deny_unless(clients.exists())
+    initial = {}
+    if request.GET.get("client"):
+        initial["client"] = request.GET["client"]
+    form = InvoiceCreateForm(request.POST or None, clients=clients, initial=initial)
+    formset = _line_formset(request)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        invoice = services.invoice_create(
+            actor=request.user,
+            client=form.cleaned_data["client"],
+            data=form.cleaned_data,
+            lines=formset.line_data(),
+        )
+        messages.success(request, _("Invoice draft saved."))
+        return redirect(invoice)
+    return render(
+        request,
+        "billing/invoice_form.html",
+        {"form": form, "formset": formset, "title": _("New invoice")},
+    )
+
+
+def invoice_edit(request, pk):
+    invoice, access = invoice_get_for_user(request.user, pk)
+    deny_unless(access.can_draft)
+    if invoice.status != Invoice.Status.DRAFT:
+        messages.error(request, str(services.ERR_NOT_DRAFT))
+        return redirect(invoice)
+    form = InvoiceForm(request.POST or None, instance=invoice)
+    formset = _line_formset(request, invoice)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        invoice.refresh_from_db()
+        try:
+            services.invoice_update(
+                actor=request.user,
+                invoice=invoice,
+                data=form.cleaned_data,
+                lines=formset.line_data(),
+            )
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Invoice draft saved."))
+        return redirect(invoice)
+    return render(
+        request,
+        "billing/invoice_form.html",
+        {"form": form, "formset": formset, "invoice": invoice, "title": _("Edit invoice")},
+    )
+
+
+def invoice_detail(request, pk):
+    invoice, access = invoice_get_for_user(request.user, pk)
+    events = list(timeline_for(invoice))
+    for e in events:
+        e.label = ACTION_LABELS.get(e.action, e.action)
+    status = invoice.status
+    context = {
+        "invoice": invoice,
+        "access": access,
+        "lines": list(invoice.lines.all()),
+        "payments": list(invoice.payments.select_related("recorded_by")),
+        "events": events,
+        "today": timezone.localdate(),
+        "may_edit": access.can_draft and status == Invoice.Status.DRAFT,
+        "may_issue": access.is_finance and status == Invoice.Status.REQUESTED,
+        "may_pay": access.is_finance and status == Invoice.Status.ISSUED,
+        "may_void": access.is_finance
+        and status == Invoice.Status.ISSUED
+        and not invoice.amount_paid,
+    }
+    if context["may_issue"]:
+        context["issue_form"] = IssueForm(initial={"issue_date": timezone.localdate()})
+        context["return_form"] = ReasonForm(prefix="return")
+    if context["may_pay"]:
+        context["payment_form"] = PaymentForm(
+            initial={"date": timezone.localdate(), "amount": invoice.open_amount}
+        )
+    if context["may_void"]:
+        context["void_form"] = ReasonForm(prefix="void")
+    return render(request, "billing/invoice_detail.html", context)
+
+
+def _refuse(request, invoice, error):
+    messages.error(request, str(error))
+    return redirect(invoice)
+
+
+@require_POST
+def invoice_request(request, pk):
+    invoice, access = invoice_get_for_user(request.user, pk)
+    deny_unless(access.can_draft)
+    try:
+        services.invoice_request(actor=request.user, invoice=invoice)
+    except DomainError as e:
+        return _refuse(request, invoice, e)
+    messages.success(request, _("Finance has been asked to issue the invoice."))
+    return redirect(invoice)
+
+
+@require_POST
+def invoice_issue(request, pk):
+    invoice, access = invoice_get_for_user(request.user, pk)
+    deny_unless(access.is_finance)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, invoice, " ".join(e for errs in form.errors.values() for e in errs))
+    try:
+        invoice = services.invoice_issue(
+            actor=request.user,
+            invoice=invoice,
+            fapiao_number=form.cleaned_data["fapiao_number"],
+            issue_date=form.cleaned_data["issue_date"],
+        )
+    except DomainError as e:
+        return _refuse(request, invoice, e)
+    messages.success(request, _("Invoice %(number)s issued.") % {"number": invoice.number})
+    return redirect(invoice)
+
+
+@require_POST
+def invoice_return(request, pk):
+    invoice, access = invoice_get_for_user(request.user, pk)
+    deny_unless(access.is_finance)
+    form = ReasonForm(request.POST, prefix="return")
+    if not form.is_valid():
+        return _refuse(request, invoice, services.ERR_REASON_REQUIRED)
+    try:
+        services.invoice_return(
+            actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as e:
+        return _refuse(request, invoice, e)
+    messages.success(request, _("The request was returned to draft."))
+    return redirect(invoice)
+
+
+@require_POST
+def payment_add(request, pk):
+    invoice, access = invoice_get_for_user(request.user, pk)
+    deny_unless(access.is_finance)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, invoice, " ".join(e for errs in form.errors.values() for e in errs))
+    try:
+        services.payment_record(actor=request.user, invoice=invoice, **form.cleaned_data)
+    except DomainError as e:
+        return _refuse(request, invoice, e)
+    messages.success(request, _("Payment recorded."))
+    return redirect(invoice)
+
+
+@require_POST
+def invoice_void(request, pk):
+    invoice, access = invoice_get_for_user(request.user, pk)
+    deny_unless(access.is_finance)
+    form = ReasonForm(request.POST, prefix="void")
+    if not form.is_valid():
+        return _refuse(request, invoice, services.ERR_REASON_REQUIRED)
+    try:
+        services.invoice_void(
+            actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as e:
+        return _refuse(request, invoice, e)
+    messages.success(request, _("Invoice voided."))
+    return redirect(invoice)
+
+
+def invoice_pdf_context(invoice) -> dict:
+    return {
+        "invoice": invoice,
+        "lines": list(invoice.lines.all()),
+        "payments": list(invoice.payments.all()),
+    }
+
+
+def invoice_pdf(request, pk):
+    invoice, _access = invoice_get_for_user(request.user, pk)
+    pdf = render_pdf("pdf/billing/invoice.html", invoice_pdf_context(invoice))
+    name = invoice.number or f"invoice-draft-{invoice.pk}"
+    return pdf_response(pdf, f"{name}.pdf")
+
+
+# --- Receivables ageing -----------------------------------------------------------
+
+
+def _ageing(request):
+    hide_unless(may_see_billing(request.user))
+    clients = billing_clients_for(request.user).order_by("name")
+    leads = User.objects.filter(
+        pk__in=TeamMembership.objects.filter(is_lead=True, client__in=clients.values("pk")).values(
+            "user_id"
+        )
+    ).order_by("full_name")
+    form = AgeingFilterForm(request.GET or None, clients=clients, leads=leads)
+    filters = {"client": None, "lead": None, "currency": "CNY", "group": "client"}
+    if form.is_valid():
+        filters.update({k: v for k, v in form.cleaned_data.items() if v})
+    report = ageing_report(
+        request.user,
+        currency=filters["currency"],
+        client=filters["client"],
+        lead=filters["lead"],
+    )
+    return form, filters, report
+
+
+def ageing(request):
+    form, filters, report = _ageing(request)
+    header, table = ageing_table(report, filters["group"])
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "billing/ageing.html",
+        {
+            "form": form,
+            "report": report,
+            "group": filters["group"],
+            "header": header,
+            "table": table,
+            "buckets": BUCKETS,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _export_name(report, ext):
+    return f"receivables-ageing-{report.as_of.isoformat()}-{report.currency}.{ext}"
+
+
+def ageing_export(request, fmt):
+    _form, filters, report = _ageing(request)
+    header, table = ageing_table(report, filters["group"])
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for row in table:
+            writer.writerow([f"{v:.2f}" if not isinstance(v, str) else v for v in row])
+        # A BOM so that Excel opens the Chinese client names correctly.
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = _("Ageing")[:31]
+        ws.append(header)
+        for row in table:
+            ws.append(row)
+        for column in ws.iter_cols(min_row=2, min_col=len(header) - 5, max_col=len(header)):
+            for cell in column:
+                cell.number_format = "#,##0.00"
+        out = io.BytesIO()
+        wb.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404(NOT_FOUND)
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(report, fmt)}"'
+    return response
+
+
+# --- Profitability ------------------------------------------------------------------
+
+
+def _year(request) -> int:
+    form = YearForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["year"]:
+        return form.cleaned_data["year"]
+    return timezone.localdate().year
+
+
+def profitability(request):
+    hide_unless(may_see_billing(request.user))
+    year = _year(request)
+    clients = billing_clients_for(request.user).order_by("name")
+    page = Paginator(clients, 25).get_page(request.GET.get("page"))
+    rows = profitability_for(request.user, year=year, clients=list(page))
+    return render(
+        request,
+        "billing/profitability.html",
+        {
+            "year": year,
+            "rows": rows,
+            "page": page,
+            "query": _query_without_page(request),
+            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        },
+    )
+
+
+def profitability_client(request, client_pk):
+    client, _access = billing_client_get_for_user(request.user, client_pk)
+    year = _year(request)
+    (row,) = profitability_for(request.user, year=year, clients=[client])
+    by_activity = (
+        TimeEntry.objects.filter(client=client, date__year=year)
+        .values("activity")
+        .annotate(h=Sum("hours"))
+        .order_by("activity")
+    )
+    hours = {r["activity"]: r["h"] for r in by_activity}
+    activities = [(label, hours.get(value)) for value, label in TimeEntry.Activity.choices]
+    return render(
+        request,
+        "billing/profitability_client.html",
+        {"client": client, "year": year, "row": row, "activities": activities},
+    )
+
+
+# --- Timesheet ----------------------------------------------------------------------
+
+
+def timesheet(request):
+    clients = timesheet_clients_for(request.user)
+    monday = parse_week(request.GET.get("week") or request.POST.get("week"))
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    entries = week_entries(request.user, monday)
+    grid = [e for e in entries if services._is_grid_entry(e)]
+    linked = [e for e in entries if not services._is_grid_entry(e)]
+    initial_rows: dict[tuple, dict] = {}
+    for e in grid:
+        row = initial_rows.setdefault(
+            (e.client_id, e.activity), {"client": e.client_id, "activity": e.activity}
+        )
+        key = f"d{(e.date - monday).days}"
+        row[key] = (row.get(key) or 0) + e.hours
+    initial = sorted(initial_rows.values(), key=lambda r: (r["client"], r["activity"]))
+    formset = TimesheetFormSet(
+        request.POST or None,
+        initial=initial,
+        prefix="rows",
+        form_kwargs={"clients": clients},
+    )
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.timesheet_week_save(actor=request.user, monday=monday, rows=formset.rows())
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Timesheet saved."))
+            return redirect(f"{request.path}?week={monday.isoformat()}")
+    totals = [sum((e.hours for e in entries if e.date == d), 0) for d in days]
+    lock = locked_through()
+    return render(
+        request,
+        "billing/timesheet.html",
+        {
+            "formset": formset,
+            "monday": monday,
+            "days": days,
+            "prev_week": monday - dt.timedelta(days=7),
+            "next_week": monday + dt.timedelta(days=7),
+            "linked": linked,
+            "totals": totals,
+            "week_total": sum(totals),
+            "locked_through": lock,
+            "week_locked": lock is not None and days[-1] <= lock,
+            "has_clients": clients.exists(),
+        },
+    )
