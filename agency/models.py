@@ -69,9 +69,89 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["content_type", "object_id"]),
+            # the sweep's "emails never queued" pass reads only unsent rows
+            models.Index(
+                fields=["created_at"],
+                name="notification_unsent_idx",
+                condition=models.Q(send_email=True, emailed_at__isnull=True),
+            ),
         ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
     def __str__(self):
         return self.subject
+
+
+class ReminderLog(models.Model):
+    """One reminder occurrence: the exactly-once ledger of agency/reminders.
+
+    The unique key (kind, object, occurrence) is claimed BEFORE anything is
+    sent: the first sweep to insert the row (or to take over an expired or
+    failed claim with a conditional UPDATE) owns it; every other sweep, retried
+    task or second worker sees the row and skips it. The inbox rows are created
+    in the same transaction that marks the row sent, so they exist exactly once.
+    """
+
+    class Status(models.TextChoices):
+        # a sweep owns it until claimed_until; after that a later sweep may take over
+        CLAIMED = "claimed", _("claimed")
+        # inbox rows created and emails queued: never sent again
+        SENT = "sent", _("sent")
+        # the last attempt raised; retried by later sweeps until MAX_ATTEMPTS
+        FAILED = "failed", _("failed")
+        # failed MAX_ATTEMPTS times: left for a human (admin shows the error)
+        ABANDONED = "abandoned", _("abandoned")
+        # no longer relevant when retried (invoice paid, meeting cancelled...)
+        SKIPPED = "skipped", _("skipped")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    # Which step of the rule: "overdue-30", "before-24h", "2026-11-27" (daily)...
+    occurrence = models.CharField(_("occurrence"), max_length=60)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CLAIMED
+    )
+    # A random token per claim so a sweep whose claim was taken over cannot
+    # mark the row sent on the new owner's behalf.
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    recipient_ids = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "occurrence"],
+                name="reminderlog_unique_occurrence",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="reminderlog_sent_has_sent_at",
+            ),
+        ]
+        indexes = [
+            # the retry pass: expired claims and failed rows only (partial: tiny)
+            models.Index(
+                fields=["claimed_until"],
+                name="reminderlog_retry_idx",
+                condition=models.Q(status__in=["claimed", "failed"]),
+            ),
+            # reminders_for(obj): what was sent about this object
+            models.Index(
+                fields=["content_type", "object_id", "sent_at"], name="reminderlog_obj_idx"
+            ),
+        ]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self):
+        return (
+            f"{self.kind} {self.content_type_id}:{self.object_id} {self.occurrence} ({self.status})"
+        )

@@ -1,7 +1,9 @@
+import datetime as dt
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification
@@ -45,3 +47,32 @@ def notifications_mark_read(*, user, ids=None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+# An email whose task never reached the broker (the process died between the
+# commit and the publish) is re-queued by the next sweep after this long.
+EMAIL_ORPHAN_AFTER = dt.timedelta(minutes=10)
+EMAIL_ORPHAN_MAX_AGE = dt.timedelta(days=1)
+
+
+def notification_emails_requeue(*, now=None) -> int:
+    """Queue again the emails that were never attempted. Returns how many.
+
+    Harmless if the first task is merely slow: the email task claims its row,
+    so the second one finds it claimed and does nothing.
+    """
+    from .tasks import notification_email_send
+
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            send_email=True,
+            emailed_at=None,
+            email_error="",
+            created_at__gte=now - EMAIL_ORPHAN_MAX_AGE,
+            created_at__lte=now - EMAIL_ORPHAN_AFTER,
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: notification_email_send.delay(pk))
+    return len(ids)

@@ -183,7 +183,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}  # filled in agency/schedule.py by the reminders work
+from agency.schedule import BEAT_SCHEDULE  # noqa: E402 - the one place, each entry commented
+
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # Email: console by default; EMAIL_URL=smtp://user:pass@host:port in deployment.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -240,7 +242,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every rendering step at INFO; keep only problems.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 PAGE_SIZE = 25

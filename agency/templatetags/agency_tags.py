@@ -1,12 +1,62 @@
 from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 register = template.Library()
 
 
+def _subjects(obj) -> list:
+    """The objects whose reminders belong on `obj`'s page.
+
+    A presentation page also shows the reminders about its rounds' meetings
+    and their rehearsals; a presentation meeting those of its rehearsals.
+    """
+    from meetings.models import Meeting, Presentation
+
+    if isinstance(obj, Presentation):
+        meetings = list(Meeting.objects.filter(presentation_round__presentation=obj))
+        rehearsals = list(Meeting.objects.filter(rehearsal_for__in=meetings))
+        return meetings + rehearsals
+    if isinstance(obj, Meeting) and obj.kind == Meeting.Kind.PRESENTATION:
+        return [obj, *Meeting.objects.filter(rehearsal_for=obj)]
+    return [obj]
+
+
+def reminders_sent_about(obj) -> list[dict]:
+    """[{"label", "occurrence", "sent_at", "recipients": [names]}], oldest first."""
+    from accounts.models import User
+    from agency.models import ReminderLog
+    from agency.reminders.rules import RULES_BY_KIND
+
+    if obj is None or getattr(obj, "pk", None) is None:
+        return []
+    try:
+        subjects = _subjects(obj)
+    except ImportError:  # pragma: no cover - meetings app missing
+        subjects = [obj]
+    where = Q()
+    for s in subjects:
+        where |= Q(content_type=ContentType.objects.get_for_model(s), object_id=s.pk)
+    logs = list(
+        ReminderLog.objects.filter(where, status=ReminderLog.Status.SENT).order_by("sent_at", "pk")
+    )
+    ids = {pk for log in logs for pk in log.recipient_ids}
+    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    out = []
+    for log in logs:
+        rule = RULES_BY_KIND.get(log.kind)
+        out.append(
+            {
+                "label": rule.label if rule else log.kind,
+                "occurrence": log.occurrence,
+                "sent_at": log.sent_at,
+                "recipients": [names[pk] for pk in log.recipient_ids if pk in names],
+            }
+        )
+    return out
+
+
 @register.inclusion_tag("_object_reminders.html")
 def reminders_for(obj):
-    """The reminders already sent about `obj` ("finance reminded on ...").
-
-    Implemented by the reminders work (agency reminder log); until then empty.
-    """
-    return {"reminders": []}
+    """The reminders already sent about `obj` ("finance reminded on ...")."""
+    return {"reminders": reminders_sent_about(obj)}

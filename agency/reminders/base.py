@@ -1,0 +1,116 @@
+"""The building blocks of a reminder rule (see rules.py for the rules themselves).
+
+A rule answers three questions:
+
+* which objects are due now, through an indexed query that reads only due
+  objects (`due(now)` yields `Due(obj, occurrence)`), skipping occurrences
+  already in the reminder log;
+* who receives it (`recipients(obj, occurrence)`);
+* its occurrence key, which together with the kind and the object is the
+  unique key of `ReminderLog`: "overdue-30", "before-24h", "2026-11-27"...
+
+`still_due(obj, occurrence, now)` is asked again before a failed or expired
+claim is retried, so a paid invoice or a cancelled meeting is not chased.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from agency.models import ReminderLog
+
+
+@dataclass(frozen=True)
+class Due:
+    obj: object
+    occurrence: str
+
+
+class Rule:
+    kind: str = ""  # the log's kind and the email template name: emails/reminders/<kind>_*
+    label = ""  # shown on the object page: "Overdue invoice reminder"
+
+    @property
+    def template(self) -> str:
+        return f"reminders/{self.kind}"
+
+    def due(self, now: dt.datetime) -> Iterable[Due]:
+        raise NotImplementedError
+
+    def recipients(self, obj, occurrence: str) -> list:
+        raise NotImplementedError
+
+    def still_due(self, obj, occurrence: str, now: dt.datetime) -> bool:
+        return True
+
+    def context(self, obj, occurrence: str) -> dict:
+        return {"obj": obj, "occurrence": occurrence}
+
+    def url(self, obj) -> str:
+        """The link in the email and the inbox: the object's page."""
+        return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+
+    def get_object(self, object_id: int):
+        return self.queryset().filter(pk=object_id).first()
+
+    def queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    # helpers for due() -------------------------------------------------------
+
+    def not_logged(self, qs: QuerySet, occurrence: str) -> QuerySet:
+        """Drop objects whose (kind, occurrence) is already in the log.
+
+        An anti-join on the log's unique index, so a sweep run every few
+        minutes reads the due objects once and then nothing.
+        """
+        ct = ContentType.objects.get_for_model(qs.model)
+        logged = ReminderLog.objects.filter(
+            kind=self.kind, content_type=ct, object_id=OuterRef("pk"), occurrence=occurrence
+        )
+        return qs.filter(~Exists(logged))
+
+    def logged(self, objects) -> set[tuple[int, str]]:
+        """(object id, occurrence) pairs already in the log, in one query."""
+        objects = list(objects)
+        if not objects:
+            return set()
+        ct = ContentType.objects.get_for_model(objects[0])
+        return set(
+            ReminderLog.objects.filter(
+                kind=self.kind, content_type=ct, object_id__in=[o.pk for o in objects]
+            ).values_list("object_id", "occurrence")
+        )
+
+
+# Calendar helpers -----------------------------------------------------------
+# Business days are Monday to Friday. Public holidays (春节, 国庆) are not
+# modelled: a reminder may then arrive on a holiday, which is harmless.
+
+
+def is_business_day(day: dt.date) -> bool:
+    return day.weekday() < 5
+
+
+def add_business_days(moment: dt.datetime, days: int) -> dt.datetime:
+    """`moment` plus `days` business days, at the same local time of day.
+
+    A moment on a weekend counts from the next Monday's start.
+    """
+    local = timezone.localtime(moment)
+    while not is_business_day(local.date()):
+        local = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    added = 0
+    while added < days:
+        local += dt.timedelta(days=1)
+        if is_business_day(local.date()):
+            added += 1
+    return local
+
+
+def local_day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
