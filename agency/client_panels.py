@@ -10,8 +10,9 @@ is rendered with its own template and context; providers check
 number of queries.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from .registry import Providers
 
 
 @dataclass
@@ -22,17 +23,9 @@ class Panel:
     order: int = 100
 
 
-_providers: list[Callable] = []
-
-
-def register(provider: Callable) -> Callable:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+_providers = Providers()
+register = _providers.register
 
 
 def panels_for(request, client, access) -> list[Panel]:
-    panels: list[Panel] = []
-    for provider in _providers:
-        panels.extend(provider(request, client, access))
-    return sorted(panels, key=lambda p: p.order)
+    return _providers.collect(request, client, access)

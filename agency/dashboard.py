@@ -8,8 +8,9 @@ A provider takes the user and returns a list of `Section`s (empty when it has
 nothing for this user). Providers must run a fixed number of queries.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from .registry import Providers
 
 
 @dataclass
@@ -27,17 +28,9 @@ class Section:
     order: int = 100
 
 
-_providers: list[Callable] = []
-
-
-def register(provider: Callable) -> Callable:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+_providers = Providers()
+register = _providers.register
 
 
 def sections_for(user) -> list[Section]:
-    sections: list[Section] = []
-    for provider in _providers:
-        sections.extend(s for s in provider(user) if s.items)
-    return sorted(sections, key=lambda s: s.order)
+    return [s for s in _providers.collect(user) if s.items]
