@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from agency import client_panels, dashboard
+
+        from .providers import client_rounds_panel, waiting_for_me
+
+        dashboard.register(waiting_for_me)
+        client_panels.register(client_rounds_panel)

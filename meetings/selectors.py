@@ -1,0 +1,255 @@
+"""Permission-scoped reads of meetings, presentations and calendar feeds.
+
+`meeting_get_for_user` is THE permission helper for a meeting and everything
+under it (attendees, agenda, minutes, the presentation round, rehearsals,
+downloads). Rules (PERMISSIONS.md):
+- a client's meeting is seen by its team, its attendees, the BD and the MD;
+  organised (created, edited, agenda sent, minutes, outcome, rounds) by
+  account service on the team;
+- an internal meeting without a client is seen by its organiser, attendees,
+  BD and MD and organised by its organiser;
+- finance and everyone else get 404.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Client
+from accounts.selectors import client_access, client_work_ids_for
+from agency.permissions import NOT_FOUND
+from agency.roles import ACCOUNT_SERVICE, SEES_ALL
+
+from .models import (
+    ActionItem,
+    Attendee,
+    CalendarFeedToken,
+    Meeting,
+    Presentation,
+    PresentationRound,
+)
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    can_view: bool
+    can_edit: bool  # organise: edit, send agenda, minutes, outcome, new round
+    is_attendee: bool
+
+
+NO_ACCESS = MeetingAccess(False, False, False)
+
+
+def meeting_access(user, meeting: Meeting) -> MeetingAccess:
+    if not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    is_attendee = meeting.attendees.filter(user=user).exists()
+    if meeting.client_id is None:
+        is_organiser = meeting.organiser_id == user.pk
+        return MeetingAccess(
+            can_view=is_organiser or is_attendee or user.role in SEES_ALL,
+            can_edit=is_organiser,
+            is_attendee=is_attendee,
+        )
+    access = client_access(user, meeting.client)
+    return MeetingAccess(
+        can_view=access.can_view_work or is_attendee,
+        can_edit=access.is_account_service_on_team,
+        is_attendee=is_attendee,
+    )
+
+
+def meeting_may_organise_for_client(user, client: Client | None) -> bool:
+    """Who may create a meeting: account service on the client's team, or
+    (no client) any account person, who becomes its organiser."""
+    if client is None:
+        return user.is_authenticated and user.role in ACCOUNT_SERVICE
+    return client_access(user, client).is_account_service_on_team
+
+
+def meeting_get_for_user(user, pk) -> tuple[Meeting, MeetingAccess]:
+    try:
+        meeting = Meeting.objects.select_related("client", "organiser", "rehearsal_for").get(
+            pk=int(pk)
+        )
+    except (Meeting.DoesNotExist, TypeError, ValueError):
+        raise Http404(NOT_FOUND) from None
+    access = meeting_access(user, meeting)
+    if not access.can_view:
+        raise Http404(NOT_FOUND)
+    return meeting, access
+
+
+def meeting_list_for_user(user) -> QuerySet[Meeting]:
+    qs = Meeting.objects.select_related("client", "organiser")
+    if user.role in SEES_ALL:
+        return qs
+    mine = Q(organiser=user) | Q(pk__in=Attendee.objects.filter(user=user).values("meeting_id"))
+    return qs.filter(Q(client_id__in=client_work_ids_for(user), client__isnull=False) | mine)
+
+
+def clients_user_may_organise(user) -> QuerySet[Client]:
+    """Clients on whose team the user is account service (the meeting form's choices)."""
+    return (
+        Client.objects.filter(
+            memberships__user=user, memberships__team_role__in=list(ACCOUNT_SERVICE)
+        )
+        .exclude(status=Client.Status.LOST)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def meeting_detail_data(meeting: Meeting) -> dict:
+    """Everything the detail page shows, in a fixed number of queries."""
+    attendees = list(meeting.attendees.select_related("user", "contact"))
+    agenda = list(meeting.agenda_items.select_related("owner"))
+    total_minutes = sum(a.minutes for a in agenda)
+    carried = []
+    if meeting.client_id:
+        carried = list(
+            ActionItem.objects.filter(
+                client_id=meeting.client_id,
+                done_at__isnull=True,
+                meeting__start__lt=meeting.start,
+            )
+            .exclude(meeting=meeting)
+            .select_related("owner", "meeting")
+        )
+    round_ = None
+    try:
+        round_ = (
+            PresentationRound.objects.select_related("presentation")
+            .prefetch_related("presenters", "decision_makers", "materials")
+            .get(meeting=meeting)
+        )
+    except PresentationRound.DoesNotExist:
+        round_ = None
+    rounds = []
+    if round_ is not None:
+        rounds = list(round_.presentation.rounds.select_related("meeting").order_by("number"))
+    return {
+        "attendees": attendees,
+        "agenda": agenda,
+        "agenda_minutes": total_minutes,
+        "agenda_too_long": total_minutes > meeting.duration_minutes,
+        "room_items": list(meeting.room_items.select_related("responsible")),
+        "decisions": list(meeting.decisions.all()),
+        "action_items": list(meeting.action_items.select_related("owner", "done_by")),
+        "carried_items": carried,
+        "round": round_,
+        "rounds": rounds,
+        "rehearsals": list(meeting.rehearsals.all()) if meeting.is_presentation else [],
+        "dispatches": list(meeting.dispatches.select_related("sent_by")[:10]),
+    }
+
+
+def presentation_rehearsal_held(meeting: Meeting) -> bool:
+    return meeting.rehearsals.filter(held_at__isnull=False).exists()
+
+
+def action_item_get_for_user(user, pk) -> tuple[ActionItem, MeetingAccess]:
+    try:
+        item = ActionItem.objects.select_related("meeting", "meeting__client").get(pk=int(pk))
+    except (ActionItem.DoesNotExist, TypeError, ValueError):
+        raise Http404(NOT_FOUND) from None
+    access = meeting_access(user, item.meeting)
+    if not access.can_view and item.owner_id != user.pk:
+        raise Http404(NOT_FOUND)
+    return item, access
+
+
+def open_action_items_for(user) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(owner=user, done_at__isnull=True).select_related(
+        "meeting", "client"
+    )
+
+
+def meetings_upcoming_for(user, *, days: int = 7) -> list[Meeting]:
+    """The user's meetings (organiser, attendee or presenter) in the next `days`."""
+    now = timezone.now()
+    mine = (
+        Q(organiser=user)
+        | Q(pk__in=Attendee.objects.filter(user=user).values("meeting_id"))
+        | Q(pk__in=PresentationRound.objects.filter(presenters=user).values("meeting_id"))
+    )
+    return list(
+        Meeting.objects.filter(
+            mine,
+            start__gte=now,
+            start__lt=now + dt.timedelta(days=days),
+            status=Meeting.Status.PLANNED,
+        )
+        .select_related("client", "presentation_round")
+        .annotate(held_rehearsals=Count("rehearsals", filter=Q(rehearsals__held_at__isnull=False)))
+        .order_by("start")
+    )
+
+
+def meetings_in_feed(user) -> QuerySet[Meeting]:
+    """The meetings in a user's calendar feed: only their own, from 90 days ago."""
+    since = timezone.now() - dt.timedelta(days=90)
+    mine = (
+        Q(organiser=user)
+        | Q(pk__in=Attendee.objects.filter(user=user).values("meeting_id"))
+        | Q(pk__in=PresentationRound.objects.filter(presenters=user).values("meeting_id"))
+    )
+    return (
+        Meeting.objects.filter(mine, start__gte=since)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("organiser", "client")
+        .prefetch_related(
+            Prefetch("attendees", queryset=Attendee.objects.select_related("user", "contact"))
+        )
+        .order_by("start")
+    )
+
+
+def feed_token_get(token: str) -> CalendarFeedToken:
+    """The active token; a revoked or unknown one is 404."""
+    if not token or len(token) > 64:
+        raise Http404(NOT_FOUND)
+    try:
+        return CalendarFeedToken.objects.select_related("user").get(
+            token=token, revoked_at__isnull=True, user__is_active=True
+        )
+    except CalendarFeedToken.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+
+
+def feed_token_active_for(user) -> CalendarFeedToken | None:
+    return CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+@dataclass
+class RoundsSummary:
+    presentations: int
+    rounds: int
+    re_presentations: int
+    hours: Decimal
+    causes: list  # [(label, count)]
+
+
+def client_rounds_summary(client: Client) -> RoundsSummary:
+    """Rounds of a client's presentations: how many, hours lost, why (3 queries)."""
+    presentations = Presentation.objects.filter(client=client).count()
+    rounds = PresentationRound.objects.filter(presentation__client=client)
+    agg = rounds.aggregate(
+        total=Count("pk"),
+        failed=Count("pk", filter=~Q(failure_cause="")),
+        hours=Sum("hours_lost"),
+    )
+    labels = dict(PresentationRound.FailureCause.choices)
+    counts = Counter(rounds.exclude(failure_cause="").values_list("failure_cause", flat=True))
+    return RoundsSummary(
+        presentations=presentations,
+        rounds=agg["total"] or 0,
+        re_presentations=agg["failed"] or 0,
+        hours=agg["hours"] or Decimal("0"),
+        causes=[(labels.get(k, k), n) for k, n in counts.most_common()],
+    )

@@ -1,0 +1,579 @@
+"""Thin views: access check -> form -> service -> redirect + message."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from agency.errors import DomainError
+from agency.pdf import pdf_response
+from agency.permissions import NOT_FOUND, deny_unless
+from agency.timeline import timeline_for
+
+from . import forms, services
+from .ical import calendar_bytes, meeting_event, meeting_ics
+from .models import AgendaItem, Attendee, Meeting, PresentationRound, SupportingMaterial
+from .selectors import (
+    action_item_get_for_user,
+    clients_user_may_organise,
+    feed_token_active_for,
+    feed_token_get,
+    meeting_detail_data,
+    meeting_get_for_user,
+    meeting_list_for_user,
+    meeting_may_organise_for_client,
+    meetings_in_feed,
+)
+
+PAGE_SIZE = 25
+
+
+def _round_or_404(meeting: Meeting) -> PresentationRound:
+    try:
+        return PresentationRound.objects.select_related("presentation", "meeting").get(
+            meeting=meeting
+        )
+    except PresentationRound.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+
+
+def _form_page(request, form, *, title, meeting=None, multipart=False, intro=""):
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": title,
+            "meeting": meeting,
+            "multipart": multipart,
+            "intro": intro,
+        },
+    )
+
+
+TIMELINE_LABELS = {
+    "created": _lazy("Planned"),
+    "presentation_created": _lazy("Presentation planned"),
+    "edited": _lazy("Edited"),
+    "held": _lazy("Held"),
+    "minutes": _lazy("Minutes saved"),
+    "closed": _lazy("Closed"),
+    "attendee_added": _lazy("Attendee added"),
+    "attendee_removed": _lazy("Attendee removed"),
+    "room_setup": _lazy("Room set-up edited"),
+    "agenda_edited": _lazy("Agenda edited"),
+    "agenda_sent": _lazy("Agenda sent"),
+    "decision": _lazy("Decision recorded"),
+    "action_item": _lazy("Action item added"),
+    "action_item_done": _lazy("Action item done"),
+    "rehearsal_planned": _lazy("Rehearsal planned"),
+    "storyline": _lazy("Storyline edited"),
+    "material_added": _lazy("Supporting material added"),
+    "material_removed": _lazy("Supporting material removed"),
+    "outcome_accepted": _lazy("Outcome: accepted"),
+    "outcome_revise": _lazy("Outcome: revise"),
+    "outcome_rejected": _lazy("Outcome: rejected"),
+    "round_failed": _lazy("Round failed; next round opened"),
+    "round_opened": _lazy("Round opened"),
+}
+
+
+def _timeline(meeting):
+    events = list(timeline_for(meeting))
+    for e in events:
+        e.label = TIMELINE_LABELS.get(e.action, e.action)
+    return events
+
+
+# --- list, create, detail ------------------------------------------------------------
+
+
+def meeting_list(request):
+    qs = meeting_list_for_user(request.user)
+    scope = request.GET.get("when", "upcoming")
+    now = timezone.now()
+    if scope == "past":
+        qs = qs.filter(start__lt=now).order_by("-start", "-pk")
+    else:
+        scope = "upcoming"
+        qs = qs.filter(start__gte=now - dt.timedelta(hours=12)).order_by("start", "pk")
+    kind = request.GET.get("kind", "")
+    if kind in Meeting.Kind.values:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "scope": scope,
+            "kind": kind,
+            "kinds": Meeting.Kind.choices,
+            "may_create": request.user.is_account_service,
+            "may_present": clients_user_may_organise(request.user).exists(),
+        },
+    )
+
+
+def meeting_create(request):
+    deny_unless(meeting_may_organise_for_client(request.user, None))
+    form = forms.MeetingCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, data=form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Meeting planned."))
+            return redirect(meeting)
+    return _form_page(request, form, title=_("New meeting"))
+
+
+def presentation_create(request):
+    deny_unless(clients_user_may_organise(request.user).exists())
+    form = forms.PresentationCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.presentation_create(actor=request.user, data=form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Presentation planned."))
+            return redirect(meeting)
+    return _form_page(request, form, title=_("New presentation"))
+
+
+def meeting_detail(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    data = meeting_detail_data(meeting)
+    brief = None
+    round_ = data["round"]
+    if round_ is not None and round_.presentation.brief_id:
+        from briefs.selectors import brief_get_for_user
+
+        try:
+            brief, _brief_access = brief_get_for_user(request.user, round_.presentation.brief_id)
+        except Http404:
+            brief = None  # a creative not yet briefed: the brief stays hidden
+    held_rehearsal = any(r.held_at for r in data["rehearsals"])
+    context = {
+        "meeting": meeting,
+        "access": access,
+        "brief": brief,
+        "held_rehearsal": held_rehearsal,
+        "timeline": _timeline(meeting),
+        "today": timezone.localdate(),
+        "decision_form": forms.DecisionForm() if access.can_edit else None,
+        "next_round": next(
+            (r for r in data["rounds"] if round_ and r.number > round_.number), None
+        ),
+        "user_id": request.user.pk,
+        **data,
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def meeting_edit(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    form = forms.MeetingEditForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        meeting.refresh_from_db()
+        try:
+            services.meeting_update(actor=request.user, meeting=meeting, data=form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Meeting saved."))
+            return redirect(meeting)
+    return _form_page(request, form, title=_("Edit meeting"), meeting=meeting)
+
+
+def _do(request, meeting, fn, success, **kwargs):
+    """Run a state-changing service; a refusal becomes a message, never a 500."""
+    try:
+        fn(actor=request.user, **kwargs)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, success)
+    return redirect(meeting)
+
+
+@require_POST
+def meeting_held(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    return _do(request, meeting, services.meeting_mark_held, _("Marked as held."), meeting=meeting)
+
+
+@require_POST
+def meeting_close(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    return _do(request, meeting, services.meeting_close, _("Meeting closed."), meeting=meeting)
+
+
+# --- attendees, room set-up, agenda -----------------------------------------------------
+
+
+def attendee_add(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    form = forms.AttendeeForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.attendee_add(
+                actor=request.user,
+                meeting=meeting,
+                user=data.get("user"),
+                contact=data.get("contact"),
+                receives_agenda=data.get("receives_agenda", True),
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Attendee added."))
+            if "another" in request.POST:
+                return redirect("meetings:attendee_add", pk=meeting.pk)
+            return redirect(meeting)
+    return _form_page(request, form, title=_("Add attendee"), meeting=meeting)
+
+
+@require_POST
+def attendee_remove(request, pk, attendee_pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    attendee = get_object_or_404(Attendee, meeting=meeting, pk=attendee_pk)
+    deny_unless(access.can_edit)
+    return _do(
+        request, meeting, services.attendee_remove, _("Attendee removed."), attendee=attendee
+    )
+
+
+def _formset_page(request, pk, *, formset_class, queryset_of, save, title, help_text=""):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    queryset = queryset_of(meeting)
+    formset = formset_class(request.POST or None, queryset=queryset, prefix="rows")
+    if request.method == "POST" and formset.is_valid():
+        rows = [
+            {**f.cleaned_data, "DELETE": f in formset.deleted_forms}
+            for f in formset.forms
+            if f.cleaned_data
+        ]
+        try:
+            save(actor=request.user, meeting=meeting, rows=rows)
+        except DomainError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/formset.html",
+        {"formset": formset, "meeting": meeting, "title": title, "help_text": help_text},
+    )
+
+
+def room_setup(request, pk):
+    return _formset_page(
+        request,
+        pk,
+        formset_class=forms.RoomSetupFormSet,
+        queryset_of=lambda m: m.room_items.all(),
+        save=services.room_items_save,
+        title=_("Room set-up"),
+        help_text=_("Seating, refreshments, screen, materials, who greets the client."),
+    )
+
+
+def agenda_edit(request, pk):
+    return _formset_page(
+        request,
+        pk,
+        formset_class=forms.AgendaFormSet,
+        queryset_of=lambda m: m.agenda_items.all(),
+        save=services.agenda_items_save,
+        title=_("Agenda"),
+        help_text=_("Topics in order, each with its owner and time box in minutes."),
+    )
+
+
+@require_POST
+def agenda_item_move(request, pk, item_pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+    deny_unless(access.can_edit)
+    up = request.POST.get("direction") == "up"
+    return _do(
+        request, meeting, services.agenda_item_move, _("Agenda reordered."), item=item, up=up
+    )
+
+
+def agenda_send(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    form = forms.AgendaSendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispatch = services.agenda_send(
+                actor=request.user,
+                meeting=meeting,
+                include_contacts=form.cleaned_data["include_contacts"],
+            )
+        except DomainError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(
+                request,
+                _("Agenda sent to %(n)s people.") % {"n": len(dispatch.recipients)},
+            )
+        return redirect(meeting)
+    data = meeting_detail_data(meeting)
+    return render(
+        request,
+        "meetings/agenda_send.html",
+        {"form": form, "meeting": meeting, **data},
+    )
+
+
+def agenda_pdf(request, pk):
+    meeting, _access = meeting_get_for_user(request.user, pk)
+    return pdf_response(services.agenda_pdf(meeting), f"agenda-{meeting.pk}.pdf")
+
+
+def meeting_ics_download(request, pk):
+    meeting, _access = meeting_get_for_user(request.user, pk)
+    response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+# --- minutes ---------------------------------------------------------------------------
+
+
+def minutes_edit(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    agenda = list(meeting.agenda_items.all())
+    form = forms.MinutesForm(request.POST or None, meeting=meeting, agenda=agenda)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_minutes_save(
+                actor=request.user,
+                meeting=meeting,
+                conclusions=form.cleaned_data["conclusions"],
+                notes=form.notes(),
+            )
+        except DomainError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("Minutes saved."))
+        return redirect(meeting)
+    return _form_page(request, form, title=_("Minutes"), meeting=meeting)
+
+
+@require_POST
+def decision_add(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the decision."))
+        return redirect(meeting)
+    return _do(
+        request,
+        meeting,
+        services.decision_add,
+        _("Decision recorded."),
+        meeting=meeting,
+        text=form.cleaned_data["text"],
+    )
+
+
+def action_item_add(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    form = forms.ActionItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Action item added."))
+            return redirect(meeting)
+    return _form_page(request, form, title=_("New action item"), meeting=meeting)
+
+
+@require_POST
+def action_item_done(request, pk, item_pk):
+    meeting, _access = meeting_get_for_user(request.user, pk)
+    item, _item_access = action_item_get_for_user(request.user, item_pk)
+    return _do(
+        request,
+        meeting,
+        services.action_item_done,
+        _("Action item done."),
+        item=item,
+        on_meeting=meeting,
+    )
+
+
+# --- presentations ---------------------------------------------------------------------
+
+
+def storyline_edit(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    round_ = _round_or_404(meeting)
+    deny_unless(access.can_edit)
+    form = forms.StorylineForm(request.POST or None, instance=round_)
+    if request.method == "POST" and form.is_valid():
+        round_.refresh_from_db()
+        try:
+            services.round_storyline_save(actor=request.user, round=round_, data=form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Storyline saved."))
+            return redirect(meeting)
+    return _form_page(request, form, title=_("Storyline"), meeting=meeting)
+
+
+def material_add(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    round_ = _round_or_404(meeting)
+    deny_unless(access.can_edit)
+    form = forms.MaterialForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.material_add(actor=request.user, round=round_, data=form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Supporting material added."))
+            return redirect(meeting)
+    return _form_page(
+        request, form, title=_("Add supporting material"), meeting=meeting, multipart=True
+    )
+
+
+@require_POST
+def material_remove(request, pk, material_pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    material = get_object_or_404(SupportingMaterial, round__meeting=meeting, pk=material_pk)
+    deny_unless(access.can_edit)
+    return _do(
+        request, meeting, services.material_remove, _("Material removed."), material=material
+    )
+
+
+def material_download(request, pk, material_pk):
+    meeting, _access = meeting_get_for_user(request.user, pk)
+    material = get_object_or_404(SupportingMaterial, round__meeting=meeting, pk=material_pk)
+    if not material.file:
+        raise Http404(NOT_FOUND)
+    name = material.file.name.rsplit("/", 1)[-1]
+    return FileResponse(material.file.open("rb"), as_attachment=True, filename=name)
+
+
+def rehearsal_create(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    if not meeting.is_presentation:
+        raise Http404(NOT_FOUND)
+    form = forms.RehearsalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rehearsal = services.rehearsal_create(
+                actor=request.user, presentation=meeting, data=form.cleaned_data
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Rehearsal planned."))
+            return redirect(rehearsal)
+    return _form_page(request, form, title=_("Plan a rehearsal"), meeting=meeting)
+
+
+def outcome_record(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    round_ = _round_or_404(meeting)
+    deny_unless(access.can_edit)
+    form = forms.OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_outcome_record(actor=request.user, round=round_, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Outcome recorded."))
+            return redirect(meeting)
+    return _form_page(request, form, title=_("Outcome of the presentation"), meeting=meeting)
+
+
+def round_open_next(request, pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    round_ = _round_or_404(meeting)
+    deny_unless(access.can_edit)
+    form = forms.NextRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_round = services.round_open_next(
+                actor=request.user, round=round_, **form.cleaned_data
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Round %(n)s opened.") % {"n": new_round.number})
+            return redirect(new_round.meeting)
+    intro = _(
+        "Every re-presentation costs the agency time: record why round %(n)s failed "
+        "and the hours it cost."
+    ) % {"n": round_.number}
+    return _form_page(request, form, title=_("Open the next round"), meeting=meeting, intro=intro)
+
+
+# --- calendar ------------------------------------------------------------------------------
+
+
+def calendar_settings(request):
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.feed_token_revoke(actor=request.user)
+            messages.success(request, _("The calendar feed URL no longer works."))
+        else:
+            services.feed_token_create(actor=request.user)
+            messages.success(request, _("A new calendar feed URL was created."))
+        return redirect("meetings:calendar")
+    token = feed_token_active_for(request.user)
+    feed_url = (
+        request.build_absolute_uri(reverse("meetings:calendar_feed", args=[token.token]))
+        if token
+        else ""
+    )
+    return render(request, "meetings/calendar.html", {"token": token, "feed_url": feed_url})
+
+
+@login_not_required
+def calendar_feed(request, token):
+    """The personal feed calendar programs subscribe to: the secret is the login."""
+    feed_token = feed_token_get(token)
+    user = feed_token.user
+    events = [meeting_event(m, list(m.attendees.all())) for m in meetings_in_feed(user)]
+    body = calendar_bytes(events, name=_("Meetings of %(name)s") % {"name": user.full_name})
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
