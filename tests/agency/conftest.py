@@ -18,7 +18,11 @@ def sent_to():
 
     def collect(kind):
         out = {}
-        for n in Notification.objects.filter(kind=f"reminder.{kind}").select_related("recipient"):
+        for n in (
+            Notification.objects.filter(kind=f"reminder.{kind}")
+            .select_related("recipient")
+            .order_by("created_at", "pk")
+        ):
             out.setdefault(n.recipient.username, []).append(n.subject)
         return out
 
