@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class BriefsConfig(AppConfig):
     name = "briefs"
     verbose_name = _("Creative briefs")
+
+    def ready(self):
+        from agency import client_panels, dashboard
+
+        from . import providers
+
+        dashboard.register(providers.dashboard_sections)
+        client_panels.register(providers.client_panels)

@@ -464,6 +464,9 @@ class Escalation(models.Model):
     def __str__(self):
         return _("Escalation on %(work)s") % {"work": self.work}
 
+    def get_absolute_url(self):
+        return reverse("briefs:escalation_detail", args=[self.pk])
+
     @property
     def decision(self) -> str:
         return self.md_decision or self.head_decision

@@ -1,0 +1,183 @@
+"""The home page's "waiting for me" sections and the client-page panel.
+
+Each section is one query (with select_related), whatever the number of rows.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import TeamMembership
+from agency.client_panels import Panel
+from agency.dashboard import Item, Section
+from agency.roles import ACCOUNT_SERVICE, CREATIVES, Role
+
+from .models import Brief, CreativeWork, JobStage, Judgment
+from .selectors import escalations_to_decide, rejection_reasons_for_client
+
+LIMIT = 20
+S = Brief.Status
+
+
+def _on_team_as(user, roles):
+    return TeamMembership.objects.filter(user=user, team_role__in=list(roles)).values("client_id")
+
+
+def _team_lacks(role):
+    return ~Exists(TeamMembership.objects.filter(client=OuterRef("client"), team_role=role))
+
+
+def _brief_items(qs, detail=""):
+    return [
+        Item(label=f"{b.client} · {b.title}", url=b.get_absolute_url(), detail=detail)
+        for b in qs.select_related("client").order_by("deadline", "pk")[:LIMIT]
+    ]
+
+
+def _section(title, items, order):
+    return [Section(title=title, items=items, order=order)] if items else []
+
+
+def dashboard_sections(user) -> list[Section]:
+    if not user.is_authenticated:
+        return []
+    sections: list[Section] = []
+    role = user.role
+    is_md = role == Role.MD
+    briefs = Brief.objects.all()
+
+    if role == Role.CREATIVE_DIRECTOR:
+        qs = briefs.filter(
+            status=S.CREATIVE_REVIEW,
+            client_id__in=_on_team_as(user, [Role.CREATIVE_DIRECTOR]),
+        )
+        sections += _section(_("Strategies to review"), _brief_items(qs), 20)
+        works = CreativeWork.objects.filter(
+            status=CreativeWork.Status.SUBMITTED,
+            brief__client_id__in=_on_team_as(user, [Role.CREATIVE_DIRECTOR]),
+            judgments__level=Judgment.Level.STRATEGY,
+        ).select_related("brief", "brief__client")[:LIMIT]
+        sections += _section(
+            _("Creative work to judge: good enough?"),
+            [Item(label=f"{w.brief.client} · {w}", url=w.get_absolute_url()) for w in works],
+            21,
+        )
+
+    if role == Role.AD or is_md:
+        cond = Q(client_id__in=_on_team_as(user, [Role.AD]))
+        if is_md:
+            cond = _team_lacks(Role.AD)
+        qs = briefs.filter(cond, status=S.STRATEGY_REVIEW)
+        sections += _section(_("Strategies to approve"), _brief_items(qs), 22)
+
+    if role == Role.BD or is_md:
+        cond = Q(client_id__in=_on_team_as(user, [Role.BD]))
+        if is_md:
+            cond = _team_lacks(Role.BD)
+        qs = briefs.filter(cond, status=S.APPROVED)
+        sections += _section(_("Briefs to sign"), _brief_items(qs), 23)
+
+    if role == Role.PLANNER or is_md:
+        cond = Q(client_id__in=_on_team_as(user, [Role.PLANNER]))
+        if is_md:
+            cond = _team_lacks(Role.PLANNER)
+        qs = briefs.filter(cond, status=S.CLIENT_AGREED)
+        sections += _section(_("Briefs to review (planner)"), _brief_items(qs), 24)
+
+    if role in ACCOUNT_SERVICE:
+        mine = _on_team_as(user, ACCOUNT_SERVICE)
+        qs = briefs.filter(
+            Q(status__in=[S.SIGNED, S.PLANNER_REVIEWED])
+            | Q(status=S.DRAFT, returned_at__isnull=False),
+            client_id__in=mine,
+        )
+        items = [
+            Item(
+                label=f"{b.client} · {b.title}",
+                url=b.get_absolute_url(),
+                detail=b.get_status_display(),
+            )
+            for b in qs.select_related("client").order_by("deadline", "pk")[:LIMIT]
+        ]
+        sections += _section(_("Briefs waiting for the account team"), items, 25)
+        works = (
+            CreativeWork.objects.filter(
+                status=CreativeWork.Status.SUBMITTED, brief__client_id__in=mine
+            )
+            .exclude(judgments__level=Judgment.Level.STRATEGY)
+            .select_related("brief", "brief__client")[:LIMIT]
+        )
+        sections += _section(
+            _("Creative work to judge: on strategy?"),
+            [Item(label=f"{w.brief.client} · {w}", url=w.get_absolute_url()) for w in works],
+            26,
+        )
+
+    if role in CREATIVES:
+        qs = briefs.filter(status=S.BRIEFED, creatives=user)
+        sections += _section(_("Briefs to deliver work on"), _brief_items(qs), 27)
+        works = CreativeWork.objects.filter(
+            status=CreativeWork.Status.REVISE, submitted_by=user
+        ).select_related("brief", "brief__client")[:LIMIT]
+        sections += _section(
+            _("Creative work to revise"),
+            [Item(label=f"{w.brief.client} · {w}", url=w.get_absolute_url()) for w in works],
+            28,
+        )
+
+    escalations = list(escalations_to_decide(user)[:LIMIT])
+    sections += _section(
+        _("Escalations to decide"),
+        [
+            Item(
+                label=f"{e.work.brief.title} · {e.work}",
+                url=e.get_absolute_url(),
+                detail=e.get_status_display(),
+            )
+            for e in escalations
+        ],
+        19,
+    )
+
+    if role == Role.TRAFFIC or role in ACCOUNT_SERVICE:
+        stages = JobStage.objects.filter(
+            status=JobStage.Status.CURRENT, job__status="active"
+        ).filter(Q(owner=user) | Q(job__brief__client_id__in=_on_team_as(user, [Role.TRAFFIC])))
+        stages = stages.select_related("job", "job__brief").order_by("due_date", "pk")[:LIMIT]
+        sections += _section(
+            _("Job stages"),
+            [
+                Item(
+                    label=f"{s.job} · {s.display_name}",
+                    url=s.job.get_absolute_url(),
+                    detail=str(s.due_date or ""),
+                    overdue=s.is_overdue,
+                )
+                for s in stages
+            ],
+            29,
+        )
+    return sections
+
+
+def client_panels(request, client, access) -> list[Panel]:
+    """Briefs and rejection-reason analytics on the client page (not for finance)."""
+    if not access.can_view_work:
+        return []
+    from .selectors import brief_list_for_user
+
+    briefs = list(brief_list_for_user(request.user).filter(client=client)[:10])
+    return [
+        Panel(
+            title=_("Briefs"),
+            template="briefs/_client_panel.html",
+            context={
+                "briefs": briefs,
+                "reasons": rejection_reasons_for_client(client),
+                "client": client,
+                "may_create": access.is_account_service_on_team,
+                "new_url": reverse("briefs:brief_create") + f"?client={client.pk}",
+            },
+            order=30,
+        )
+    ]

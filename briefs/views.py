@@ -1,0 +1,550 @@
+"""Thin views: access check -> form -> service -> redirect + message."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import client_get_for_user
+from agency.errors import DomainError
+from agency.pdf import pdf_response, render_pdf
+from agency.permissions import NOT_FOUND, deny_unless
+from agency.timeline import timeline_for
+
+from . import services
+from .forms import (
+    AgreementForm,
+    BriefCreateForm,
+    BriefCreativesForm,
+    BriefForm,
+    CommentForm,
+    CreativeReviewForm,
+    DecisionForm,
+    HandOffForm,
+    JobForm,
+    JudgmentForm,
+    PlannerReviewForm,
+    ReasonForm,
+    StageForm,
+    StatementForm,
+    WorkForm,
+)
+from .labels import with_labels
+from .models import Brief, CreativeWork, JobStage, Judgment
+from .selectors import (
+    brief_access_for_client,
+    brief_detail_data,
+    brief_get_for_user,
+    brief_list_for_user,
+    can_decide_escalation,
+    escalation_get_for_user,
+    file_get_for_user,
+    job_get_for_user,
+    work_get_for_user,
+)
+
+PAGE_SIZE = 25
+
+
+def _form_page(request, form, *, title, brief=None, back=None, intro="", multipart=False):
+    return render(
+        request,
+        "briefs/form.html",
+        {
+            "form": form,
+            "title": title,
+            "brief": brief,
+            "back": back or (brief.get_absolute_url() if brief else ""),
+            "intro": intro,
+            "multipart": multipart,
+        },
+    )
+
+
+def _run(request, fn, success, redirect_to, **kwargs):
+    """Call a service; a DomainError becomes an error message, never a 500."""
+    try:
+        result = fn(actor=request.user, **kwargs)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return None, redirect(redirect_to)
+    messages.success(request, success)
+    return result, None
+
+
+# ---------------------------------------------------------------- briefs
+
+
+def brief_list(request):
+    qs = brief_list_for_user(request.user)
+    status = request.GET.get("status", "")
+    if status in Brief.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "briefs/brief_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Brief.Status.choices,
+            "query": f"status={status}" if status else "",
+        },
+    )
+
+
+def brief_create(request):
+    client = None
+    if request.GET.get("client"):
+        client, _access = client_get_for_user(request.user, request.GET["client"], need_work=True)
+        deny_unless(brief_access_for_client(request.user, client).can_edit)
+    form = BriefCreateForm(request.POST or None, user=request.user, client=client)
+    if not form.fields["client"].queryset.exists():
+        deny_unless(False)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        client = data.pop("client")
+        try:
+            brief = services.brief_create(actor=request.user, client=client, data=data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Brief created as a draft."))
+            return redirect(brief)
+    return _form_page(request, form, title=_("New brief"), back=reverse("briefs:brief_list"))
+
+
+def brief_detail(request, pk):
+    brief, access = brief_get_for_user(request.user, pk)
+    context = {
+        "brief": brief,
+        "access": access,
+        "events": with_labels(timeline_for(brief)),
+        **brief_detail_data(brief, access),
+        "S": Brief.Status,
+    }
+    return render(request, "briefs/brief_detail.html", context)
+
+
+def brief_edit(request, pk):
+    brief, access = brief_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    if brief.status == Brief.Status.CLOSED:
+        messages.error(request, services.ERR_CLOSED)
+        return redirect(brief)
+    form = BriefForm(request.POST or None, instance=brief, client=brief.client)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in services.BRIEF_FIELDS if k in form.cleaned_data}
+        brief.refresh_from_db()
+        try:
+            brief = services.brief_update(actor=request.user, brief=brief, data=data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            if brief.status == Brief.Status.DRAFT and brief.return_reason and brief.returned_by:
+                messages.warning(request, brief.return_reason)
+            messages.success(request, _("Brief saved."))
+            return redirect(brief)
+    intro = ""
+    if brief.status != Brief.Status.DRAFT:
+        intro = _(
+            "This brief is past draft. Changing a strategy field returns it to draft: "
+            "the creative review, approval, signature and client agreement start again."
+        )
+    return _form_page(request, form, title=_("Edit brief"), brief=brief, intro=intro)
+
+
+def _simple_post(service, success):
+    @require_POST
+    def view(request, pk):
+        brief, _access = brief_get_for_user(request.user, pk)
+        form = CommentForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        kwargs = {"brief": brief}
+        if service is not services.brief_submit:
+            kwargs["comment"] = comment
+        _result, error = _run(request, service, success, brief.get_absolute_url(), **kwargs)
+        return error or redirect(brief)
+
+    return view
+
+
+brief_submit = _simple_post(services.brief_submit, _("Sent to the creative director for review."))
+brief_approve = _simple_post(services.brief_approve, _("Strategy approved."))
+brief_sign = _simple_post(services.brief_sign, _("Strategy signed."))
+brief_close = _simple_post(services.brief_close, _("Brief closed."))
+
+
+def brief_creative_review(request, pk):
+    brief, access = brief_get_for_user(request.user, pk)
+    deny_unless(access.can_creative_review)
+    form = CreativeReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _r, error = _run(
+            request,
+            services.brief_creative_review,
+            _("Your review of the strategy is recorded."),
+            brief.get_absolute_url(),
+            brief=brief,
+            agree=form.cleaned_data["agree"],
+            comment=form.cleaned_data["comment"],
+        )
+        return error or redirect(brief)
+    return _form_page(request, form, title=_("Review the strategy"), brief=brief)
+
+
+def brief_agreement(request, pk):
+    brief, access = brief_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    form = AgreementForm(request.POST or None, brief=brief)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        _r, error = _run(
+            request,
+            services.brief_record_agreement,
+            _("Client agreement recorded."),
+            brief.get_absolute_url(),
+            brief=brief,
+            contact=d["contact"],
+            agreed_on=d["agreed_on"],
+            via=d["via"],
+            note=d["note"],
+        )
+        return error or redirect(brief)
+    return _form_page(request, form, title=_("Record the client's agreement"), brief=brief)
+
+
+def brief_planner_review(request, pk):
+    brief, access = brief_get_for_user(request.user, pk)
+    deny_unless(access.can_planner_review)
+    form = PlannerReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _r, error = _run(
+            request,
+            services.brief_planner_review,
+            _("Planner review recorded."),
+            brief.get_absolute_url(),
+            brief=brief,
+            checklist=form.checklist,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
+        return error or redirect(brief)
+    return _form_page(request, form, title=_("Planner review"), brief=brief)
+
+
+def brief_send_back(request, pk):
+    brief, access = brief_get_for_user(request.user, pk)
+    deny_unless(access.can_planner_review)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _r, error = _run(
+            request,
+            services.brief_send_back,
+            _("Brief sent back to draft."),
+            brief.get_absolute_url(),
+            brief=brief,
+            reason=form.cleaned_data["comment"],
+        )
+        return error or redirect(brief)
+    return _form_page(request, form, title=_("Send the brief back to draft"), brief=brief)
+
+
+def brief_brief(request, pk):
+    brief, access = brief_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    form = BriefCreativesForm(request.POST or None, brief=brief)
+    if request.method == "POST" and form.is_valid():
+        _r, error = _run(
+            request,
+            services.brief_brief_creatives,
+            _("The creative team is briefed."),
+            brief.get_absolute_url(),
+            brief=brief,
+            creatives=form.cleaned_data["creatives"],
+            comment=form.cleaned_data["comment"],
+        )
+        return error or redirect(brief)
+    return _form_page(request, form, title=_("Brief the creative team"), brief=brief)
+
+
+def brief_pdf(request, pk):
+    brief, access = brief_get_for_user(request.user, pk)
+    context = {"brief": brief, **brief_detail_data(brief, access)}
+    pdf = render_pdf("pdf/briefs/brief.html", context)
+    return pdf_response(pdf, f"brief-{brief.pk}.pdf")
+
+
+# ---------------------------------------------------------------- creative work
+
+
+def work_create(request, pk, previous_pk=None):
+    brief, access = brief_get_for_user(request.user, pk)
+    deny_unless(access.can_submit_work)
+    previous = None
+    if previous_pk is not None:
+        previous, _a = work_get_for_user(request.user, previous_pk)
+        if previous.brief_id != brief.pk:
+            raise Http404(NOT_FOUND)
+    initial = {"title": previous.title} if previous else None
+    form = WorkForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            work = services.work_submit(
+                actor=request.user,
+                brief=brief,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                files=form.cleaned_data["files"],
+                previous=previous,
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Creative work submitted."))
+            return redirect(work)
+    title = _("Submit the next version") if previous else _("Submit creative work")
+    return _form_page(request, form, title=title, brief=brief, multipart=True)
+
+
+def work_detail(request, pk):
+    work, access = work_get_for_user(request.user, pk)
+    judgments = {j.level: j for j in work.judgments.select_related("judged_by")}
+    escalations = list(work.escalations.select_related("raised_by", "head_by", "md_by"))
+    return render(
+        request,
+        "briefs/work_detail.html",
+        {
+            "work": work,
+            "brief": work.brief,
+            "access": access,
+            "files": list(work.files.all()),
+            "strategy_judgment": judgments.get(Judgment.Level.STRATEGY),
+            "quality_judgment": judgments.get(Judgment.Level.QUALITY),
+            "escalations": escalations,
+            "versions": list(
+                CreativeWork.objects.filter(brief=work.brief, title=work.title).order_by("version")
+            ),
+            "events": with_labels(timeline_for(work)),
+            "W": CreativeWork.Status,
+        },
+    )
+
+
+def work_judge(request, pk, level):
+    work, access = work_get_for_user(request.user, pk)
+    if level not in Judgment.Level.values:
+        raise Http404(NOT_FOUND)
+    allowed = access.can_judge_strategy if level == "strategy" else access.can_judge_quality
+    deny_unless(allowed)
+    form = JudgmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        _r, error = _run(
+            request,
+            services.work_judge,
+            _("Judgment recorded."),
+            work.get_absolute_url(),
+            work=work,
+            level=level,
+            verdict=d["verdict"],
+            reason=d["reason"],
+            comment=d["comment"],
+        )
+        return error or redirect(work)
+    title = Judgment.Level(level).label
+    return _form_page(request, form, title=title, brief=work.brief, back=work.get_absolute_url())
+
+
+def file_download(request, pk):
+    """The only way to a creative file: the brief's visibility rule applies."""
+    f, _access = file_get_for_user(request.user, pk)
+    try:
+        handle = f.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(NOT_FOUND) from None
+    response = FileResponse(
+        handle,
+        content_type=f.content_type,
+        as_attachment=f.kind == "pdf" and request.GET.get("inline") != "1",
+        filename=f.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------- escalations
+
+
+def escalation_raise(request, pk):
+    work, access = work_get_for_user(request.user, pk)
+    deny_unless(access.can_judge_strategy or access.can_judge_quality)
+    form = StatementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        esc, error = _run(
+            request,
+            services.escalation_raise,
+            _("Escalated to the department head."),
+            work.get_absolute_url(),
+            work=work,
+            statement=form.cleaned_data["statement"],
+        )
+        return error or redirect("briefs:escalation_detail", esc.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Escalate the disagreement"),
+        brief=work.brief,
+        back=work.get_absolute_url(),
+    )
+
+
+def escalation_detail(request, pk):
+    esc, _access = escalation_get_for_user(request.user, pk)
+    return render(
+        request,
+        "briefs/escalation_detail.html",
+        {
+            "esc": esc,
+            "work": esc.work,
+            "brief": esc.work.brief,
+            "may_decide": can_decide_escalation(request.user, esc),
+            "may_contest": request.user.pk in (esc.raised_by_id, esc.judgment.judged_by_id)
+            and esc.status == esc.Status.DECIDED,
+            "decision_form": DecisionForm(),
+            "statement_form": StatementForm(),
+            "events": with_labels(timeline_for(esc)),
+        },
+    )
+
+
+@require_POST
+def escalation_decide(request, pk):
+    esc, _access = escalation_get_for_user(request.user, pk)
+    deny_unless(can_decide_escalation(request.user, esc))
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and give your reasons."))
+        return redirect("briefs:escalation_detail", esc.pk)
+    _r, error = _run(
+        request,
+        services.escalation_decide,
+        _("Decision recorded."),
+        esc.get_absolute_url(),
+        escalation=esc,
+        decision=form.cleaned_data["decision"],
+        comment=form.cleaned_data["comment"],
+    )
+    return error or redirect("briefs:escalation_detail", esc.pk)
+
+
+@require_POST
+def escalation_contest(request, pk):
+    esc, _access = escalation_get_for_user(request.user, pk)
+    form = StatementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, services.ERR_STATEMENT_REQUIRED)
+        return redirect("briefs:escalation_detail", esc.pk)
+    _r, error = _run(
+        request,
+        services.escalation_contest,
+        _("Sent to the MD for a final decision."),
+        esc.get_absolute_url(),
+        escalation=esc,
+        statement=form.cleaned_data["statement"],
+    )
+    return error or redirect("briefs:escalation_detail", esc.pk)
+
+
+# ---------------------------------------------------------------- jobs
+
+
+def job_create(request, pk):
+    brief, access = brief_get_for_user(request.user, pk)
+    deny_unless(access.can_move_jobs)
+    form = JobForm(request.POST or None, brief=brief)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        job, error = _run(
+            request,
+            services.job_create,
+            _("Job created."),
+            brief.get_absolute_url(),
+            brief=brief,
+            template=d["template"],
+            title=d["title"],
+            owner=d["owner"],
+        )
+        return error or redirect(job)
+    return _form_page(request, form, title=_("New job"), brief=brief)
+
+
+def job_detail(request, pk):
+    job, access = job_get_for_user(request.user, pk)
+    stages = list(job.stages.select_related("owner"))
+    return render(
+        request,
+        "briefs/job_detail.html",
+        {
+            "job": job,
+            "brief": job.brief,
+            "access": access,
+            "stages": stages,
+            "handoffs": list(
+                job.handoffs.select_related(
+                    "from_stage", "to_stage", "from_user", "to_user", "handed_by"
+                )
+            ),
+            "handoff_form": HandOffForm(brief=job.brief) if access.can_move_jobs else None,
+            "events": with_labels(timeline_for(job)),
+        },
+    )
+
+
+def job_stage_edit(request, pk, stage_pk):
+    job, access = job_get_for_user(request.user, pk)
+    deny_unless(access.can_move_jobs)
+    try:
+        stage = job.stages.get(pk=int(stage_pk))
+    except (JobStage.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    form = StageForm(request.POST or None, instance=stage, brief=job.brief)
+    if request.method == "POST" and form.is_valid():
+        stage.refresh_from_db()
+        _r, error = _run(
+            request,
+            services.job_stage_update,
+            _("Stage saved."),
+            job.get_absolute_url(),
+            stage=stage,
+            owner=form.cleaned_data["owner"],
+            due_date=form.cleaned_data["due_date"],
+        )
+        return error or redirect(job)
+    return _form_page(
+        request, form, title=stage.display_name, brief=job.brief, back=job.get_absolute_url()
+    )
+
+
+@require_POST
+def job_hand_off(request, pk):
+    job, access = job_get_for_user(request.user, pk)
+    deny_unless(access.can_move_jobs)
+    form = HandOffForm(request.POST, brief=job.brief)
+    if not form.is_valid():
+        messages.error(request, _("Choose someone on the team."))
+        return redirect(job)
+    _r, error = _run(
+        request,
+        services.job_hand_off,
+        _("Handed off."),
+        job.get_absolute_url(),
+        job=job,
+        to_user=form.cleaned_data["to_user"],
+        note=form.cleaned_data["note"],
+    )
+    return error or redirect(job)
