@@ -1,0 +1,90 @@
+"""A real Celery worker on real Redis delivers a reminder end to end."""
+
+import datetime as dt
+import time
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from agency.models import Notification, ReminderLog
+
+from .factories import InvoiceFactory
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def private_queue(require_redis, settings):
+    """Real (non-eager) Celery on a queue, exchange and routing key of our own,
+    so a worker of another test run on the same Redis never takes our tasks."""
+    from agency.celery import app
+
+    name = f"agency-test-{uuid.uuid4().hex}"
+    keys = ("task_default_queue", "task_default_exchange", "task_default_routing_key")
+    saved = {k: app.conf[k] for k in keys} | {"task_always_eager": app.conf.task_always_eager}
+
+    def reset_routing_caches():
+        for attr in ("queues", "default_queue", "router", "default_exchange"):
+            app.amqp.__dict__.pop(attr, None)
+        app.amqp._rtable = None
+
+    for k in keys:
+        app.conf[k] = name
+    app.conf.task_always_eager = False  # the autouse fixture made it eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    reset_routing_caches()
+    try:
+        yield app, name
+    finally:
+        for k, v in saved.items():
+            app.conf[k] = v
+        reset_routing_caches()
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL).delete(name)
+
+
+def wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_worker_delivers_an_overdue_invoice_reminder_end_to_end(private_queue, cast, mailoutbox):
+    from celery.contrib.testing.worker import start_worker
+
+    from agency.tasks import notification_email_send, reminders_sweep
+
+    app, queue = private_queue
+    assert reminders_sweep.acks_late and notification_email_send.acks_late
+    assert app.amqp.router.route({}, reminders_sweep.name)["queue"].name == queue
+    invoice = InvoiceFactory(
+        client=cast.client,
+        created_by=cast.am,
+        due_date=timezone.localdate() - dt.timedelta(days=30),
+    )
+    with start_worker(
+        app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        queues=[queue],
+        loglevel="WARNING",
+    ):
+        reminders_sweep.delay()  # what beat sends every 5 minutes
+        assert wait_for(lambda: len(mailoutbox) == 2), "the worker sent no email"
+        reminders_sweep.delay()  # a second sweep (or a redelivered one) sends nothing more
+        time.sleep(2)
+
+    log = ReminderLog.objects.get()
+    assert (log.object_id, log.occurrence, log.status) == (invoice.pk, "day-30", "sent")
+    rows = Notification.objects.filter(kind="reminder.invoice_overdue")
+    assert {n.recipient.username for n in rows} == {"cast-am", "cast-ad"}
+    assert all(n.emailed_at for n in rows)
+    assert len(mailoutbox) == 2
+    assert {m.to[0] for m in mailoutbox} == {cast.am.email, cast.ad.email}
+    assert all("30 days overdue" in m.subject for m in mailoutbox)
