@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Account plans")
+
+    def ready(self):
+        from agency import client_panels, dashboard
+
+        from .providers import client_panel_provider, dashboard_provider
+
+        dashboard.register(dashboard_provider)
+        client_panels.register(client_panel_provider)

@@ -156,6 +156,11 @@ class PhaseGoal(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # The row of the previous revision this one was copied from: the diff
+    # between revisions matches rows through it.
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "due_date", "pk"]
@@ -174,6 +179,11 @@ class Strategy(models.Model):
         PhaseGoal, verbose_name=_("phase goals"), blank=True, related_name="strategies"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # The row of the previous revision this one was copied from: the diff
+    # between revisions matches rows through it.
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -223,6 +233,11 @@ class Activity(models.Model):
         _("media hours"), max_digits=7, decimal_places=1, default=ZERO
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # The row of the previous revision this one was copied from: the diff
+    # between revisions matches rows through it.
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["quarter", "position", "pk"]

@@ -1,0 +1,119 @@
+"""What plans add to the home page ("Waiting for me") and to the client page."""
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Client, TeamMembership
+from agency.client_panels import Panel
+from agency.dashboard import Item, Section
+from agency.roles import ACCOUNT_SERVICE, Role
+
+from .models import AccountPlan
+from .selectors import (
+    current_approved_plan,
+    phase_goal_progress,
+    plan_access_for_client,
+    plans_awaiting_review_by,
+    plans_awaiting_sign_off,
+)
+
+
+def _plan_item(plan: AccountPlan) -> Item:
+    return Item(
+        label=str(plan),
+        url=plan.get_absolute_url(),
+        detail=_("submitted %(when)s")
+        % {"when": timezone.localtime(plan.submitted_at).strftime("%Y-%m-%d")}
+        if plan.submitted_at
+        else "",
+    )
+
+
+def clients_without_next_year_plan(user):
+    """From 1 December: the user's clients (as account service) with no plan for the coming year."""
+    today = timezone.localdate()
+    if today.month != 12:
+        return Client.objects.none()
+    year = today.year + 1
+    mine = TeamMembership.objects.filter(user=user, team_role__in=list(ACCOUNT_SERVICE)).values(
+        "client_id"
+    )
+    has_plan = AccountPlan.objects.filter(client=OuterRef("pk"), year=year)
+    return (
+        Client.objects.filter(pk__in=mine)
+        .exclude(status=Client.Status.LOST)
+        .exclude(Exists(has_plan))
+        .order_by("name")
+    )
+
+
+def dashboard_provider(user) -> list[Section]:
+    if not user.is_authenticated:
+        return []
+    sections = []
+    review = list(plans_awaiting_review_by(user)[:20])
+    if review:
+        sections.append(
+            Section(
+                title=_("Account plans awaiting my review"),
+                items=[_plan_item(p) for p in review],
+                order=20,
+            )
+        )
+    if user.role == Role.MD:
+        sign = list(plans_awaiting_sign_off()[:20])
+        if sign:
+            sections.append(
+                Section(
+                    title=_("Account plans awaiting my sign-off"),
+                    items=[_plan_item(p) for p in sign],
+                    order=21,
+                )
+            )
+    if user.role in ACCOUNT_SERVICE:
+        year = timezone.localdate().year + 1
+        missing = list(clients_without_next_year_plan(user)[:50])
+        if missing:
+            from django.urls import reverse
+
+            sections.append(
+                Section(
+                    title=_("Clients with no account plan for %(year)s") % {"year": year},
+                    items=[
+                        Item(
+                            label=str(c),
+                            url=reverse("plans:plan_create", args=[c.pk]),
+                            detail=_("Start the plan for next year."),
+                        )
+                        for c in missing
+                    ],
+                    order=22,
+                )
+            )
+    return sections
+
+
+def client_panel_provider(request, client, access) -> list[Panel]:
+    if not access.can_view_work:
+        return []
+    plan = current_approved_plan(client)
+    open_plans = list(
+        AccountPlan.objects.filter(
+            client=client, status__in=[AccountPlan.Status.DRAFT, AccountPlan.Status.SUBMITTED]
+        ).order_by("-year", "-revision")[:5]
+    )
+    return [
+        Panel(
+            title=_("Account plan"),
+            template="plans/_client_panel.html",
+            context={
+                "client": client,
+                "plan": plan,
+                "progress": phase_goal_progress(plan) if plan else None,
+                "open_plans": open_plans,
+                "may_create": plan_access_for_client(request.user, client).can_edit,
+            },
+            order=10,
+        )
+    ]

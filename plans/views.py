@@ -1,0 +1,284 @@
+"""Thin views: access check -> form -> service -> redirect + message."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import client_get_for_user
+from agency.errors import DomainError
+from agency.pdf import pdf_response, render_pdf
+from agency.permissions import deny_unless
+from agency.timeline import timeline_for
+
+from . import services
+from .forms import (
+    ActivityFormSet,
+    PhaseGoalFormSet,
+    PhaseGoalStatusForm,
+    PlanCreateForm,
+    PlanForm,
+    ReturnForm,
+    ReviewForm,
+    SignOffForm,
+    StrategyFormSet,
+)
+from .models import AccountPlan, PhaseGoal
+from .selectors import (
+    plan_access_for_client,
+    plan_detail_data,
+    plan_get_for_user,
+    plan_list_for_user,
+    required_review_roles,
+)
+
+ACTION_LABELS = {
+    "created": gettext_lazy("Plan started"),
+    "edited": gettext_lazy("Edited"),
+    "submitted": gettext_lazy("Submitted for review"),
+    "agreed": gettext_lazy("Agreed"),
+    "objected": gettext_lazy("Objected: back to draft"),
+    "all_agreed": gettext_lazy("All reviewers agreed"),
+    "signed_off": gettext_lazy("Signed off by the MD"),
+    "returned": gettext_lazy("Returned by the MD"),
+    "revision_started": gettext_lazy("Revision started"),
+    "revised": gettext_lazy("A new revision was started"),
+    "phase_goal_progress": gettext_lazy("Phase-goal progress"),
+}
+
+
+def timeline_events(plan):
+    events = list(timeline_for(plan))
+    for e in events:
+        e.label = ACTION_LABELS.get(e.action, e.action)
+    return events
+
+
+def plan_list(request):
+    qs = plan_list_for_user(request.user)
+    status = request.GET.get("status", "")
+    if status in AccountPlan.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "status": status,
+            "statuses": AccountPlan.Status.choices,
+        },
+    )
+
+
+def plan_create(request, client_pk):
+    client, _access = client_get_for_user(request.user, client_pk, need_work=True)
+    deny_unless(plan_access_for_client(request.user, client).can_edit)
+    form = PlanCreateForm(request.POST or None, initial={"year": services.plan_default_year()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(
+                actor=request.user, client=client, year=form.cleaned_data["year"]
+            )
+        except DomainError as e:
+            form.add_error("year", e.message)
+        else:
+            messages.success(request, _("Plan started. Fill it in and save."))
+            return redirect("plans:plan_edit", plan.pk)
+    return render(
+        request,
+        "plans/plan_create.html",
+        {"form": form, "client": client, "title": _("New account plan")},
+    )
+
+
+def plan_detail(request, pk):
+    plan, access = plan_get_for_user(request.user, pk)
+    data = plan_detail_data(plan)
+    done_roles = {r.role for r in data["current_reviews"]}
+    context = {
+        "plan": plan,
+        "access": access,
+        **data,
+        "events": timeline_events(plan),
+        "required_roles": required_review_roles(plan.client),
+        "all_agreed": services.plan_all_agreed(plan),
+        "missing": services.plan_missing_parts(plan) if plan.is_editable else [],
+        "may_review": plan.status == AccountPlan.Status.SUBMITTED
+        and any(r not in done_roles for r in access.review_roles),
+        "review_form": ReviewForm(),
+        "sign_off_form": SignOffForm(),
+        "return_form": ReturnForm(),
+        "status_form_choices": PhaseGoal.Status.choices,
+        "diff": services.plan_diff(plan.previous, plan) if plan.previous_id else None,
+        "latest_revision": max(p.revision for p in data["revisions"]),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+def _formsets(plan, data=None):
+    kwargs = {"instance": plan, "form_kwargs": {"plan": plan}}
+    return {
+        "phase_goals": PhaseGoalFormSet(data, prefix="goals", **kwargs),
+        "strategies": StrategyFormSet(data, prefix="strategies", **kwargs),
+        "activities": ActivityFormSet(data, prefix="activities", **kwargs),
+    }
+
+
+def plan_edit(request, pk):
+    plan, access = plan_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    if not plan.is_editable:
+        messages.error(request, services.ERR_NOT_DRAFT)
+        return redirect(plan)
+    form = PlanForm(request.POST or None, instance=plan)
+    formsets = _formsets(plan, request.POST or None)
+    newer = None
+    if request.method == "POST":
+        valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+        if valid:
+            try:
+                services.plan_save(
+                    actor=request.user,
+                    plan=plan,
+                    version=form.cleaned_data["version"],
+                    data=form.cleaned_data,
+                    **{name: fs.changes() for name, fs in formsets.items()},
+                )
+            except services.StalePlanError as e:
+                # Keep what this user typed in the form and show the newer
+                # saved values beside it; the next save overwrites knowingly.
+                messages.error(request, e.message)
+                newer = e.current
+                newer_data = plan_detail_data(newer)
+                form.data = form.data.copy()
+                form.data["version"] = newer.version
+            except DomainError as e:
+                messages.error(request, e.message)
+                return redirect(plan)
+            else:
+                messages.success(request, _("Plan saved."))
+                if "submit" in request.POST:
+                    return plan_submit(request, plan.pk)
+                return redirect("plans:plan_edit", plan.pk)
+    context = {"plan": plan, "form": form, **formsets, "newer": newer}
+    if newer is not None:
+        context["newer_data"] = newer_data
+    return render(request, "plans/plan_form.html", context)
+
+
+def _transition(request, plan, call, success):
+    try:
+        call()
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, success)
+    return redirect(plan)
+
+
+@require_POST
+def plan_submit(request, pk):
+    plan, access = plan_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    return _transition(
+        request,
+        plan,
+        lambda: services.plan_submit(actor=request.user, plan=plan),
+        _("Plan submitted to the reviewers."),
+    )
+
+
+@require_POST
+def plan_review(request, pk):
+    plan, access = plan_get_for_user(request.user, pk)
+    deny_unless(access.can_review)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(plan)
+    return _transition(
+        request,
+        plan,
+        lambda: services.plan_review(
+            actor=request.user,
+            plan=plan,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+        ),
+        _("Your review is recorded."),
+    )
+
+
+@require_POST
+def plan_sign_off(request, pk):
+    plan, access = plan_get_for_user(request.user, pk)
+    deny_unless(access.can_sign_off)
+    form = SignOffForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    return _transition(
+        request,
+        plan,
+        lambda: services.plan_sign_off(actor=request.user, plan=plan, comment=comment),
+        _("Plan signed off and approved."),
+    )
+
+
+@require_POST
+def plan_return(request, pk):
+    plan, access = plan_get_for_user(request.user, pk)
+    deny_unless(access.can_sign_off)
+    form = ReturnForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _transition(
+        request,
+        plan,
+        lambda: services.plan_return(actor=request.user, plan=plan, reason=reason),
+        _("Plan returned to the account team."),
+    )
+
+
+@require_POST
+def plan_start_revision(request, pk):
+    plan, access = plan_get_for_user(request.user, pk)
+    deny_unless(access.can_edit)
+    try:
+        new = services.plan_start_revision(actor=request.user, plan=plan)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect(plan)
+    messages.success(request, _("Revision %(n)s started as a draft.") % {"n": new.revision})
+    return redirect("plans:plan_edit", new.pk)
+
+
+@require_POST
+def phase_goal_status(request, pk, goal_pk):
+    plan, access = plan_get_for_user(request.user, pk)
+    goal = get_object_or_404(PhaseGoal, plan=plan, pk=goal_pk)
+    deny_unless(access.can_edit)
+    form = PhaseGoalStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid progress status."))
+        return redirect(plan)
+    return _transition(
+        request,
+        plan,
+        lambda: services.phase_goal_set_status(
+            actor=request.user, goal=goal, status=form.cleaned_data["status"]
+        ),
+        _("Progress updated."),
+    )
+
+
+def plan_pdf(request, pk):
+    plan, _access = plan_get_for_user(request.user, pk)
+    pdf = render_pdf("pdf/plans/plan.html", {"plan": plan, **plan_detail_data(plan)})
+    filename = f"plan-{plan.client.pk}-{plan.year}-r{plan.revision}.pdf"
+    return pdf_response(pdf, filename)
