@@ -157,7 +157,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser_page(require_chromium, live_server, transactional_db, tmp_path):
+def browser_page(require_chromium, live_server, transactional_db, tmp_path, monkeypatch):
     """A Playwright page in Debian's Chromium (never a downloaded browser).
 
     Usage: page, login = browser_page; login(user, "pw"); page.goto(live_server.url + "/...")
@@ -165,7 +165,7 @@ def browser_page(require_chromium, live_server, transactional_db, tmp_path):
     """
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls
     # made by the test itself are still synchronous and safe here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

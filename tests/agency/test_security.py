@@ -32,6 +32,7 @@ def test_check_deploy_passes_with_production_environment():
         "ALLOWED_HOSTS": "agency.example.com",
     }
     env.pop("SECURE_SSL_REDIRECT", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by browser tests in the same run
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
