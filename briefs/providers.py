@@ -139,24 +139,28 @@ def dashboard_sections(user) -> list[Section]:
         19,
     )
 
-    if role == Role.TRAFFIC or role in ACCOUNT_SERVICE:
-        stages = JobStage.objects.filter(
-            status=JobStage.Status.CURRENT, job__status="active"
-        ).filter(Q(owner=user) | Q(job__brief__client_id__in=_on_team_as(user, [Role.TRAFFIC])))
-        stages = stages.select_related("job", "job__brief").order_by("due_date", "pk")[:LIMIT]
-        sections += _section(
-            _("Job stages"),
-            [
-                Item(
-                    label=f"{s.job} · {s.display_name}",
-                    url=s.job.get_absolute_url(),
-                    detail=str(s.due_date or ""),
-                    overdue=s.is_overdue,
-                )
-                for s in stages
-            ],
-            29,
-        )
+    # Stages I own (any role), and for traffic every current stage of their clients.
+    mine = Q(owner=user)
+    if role == Role.TRAFFIC:
+        mine |= Q(job__brief__client_id__in=_on_team_as(user, [Role.TRAFFIC]))
+    stages = (
+        JobStage.objects.filter(mine, status=JobStage.Status.CURRENT, job__status="active")
+        .select_related("job")
+        .order_by("due_date", "pk")[:LIMIT]
+    )
+    sections += _section(
+        _("Job stages"),
+        [
+            Item(
+                label=f"{s.job} · {s.display_name}",
+                url=s.job.get_absolute_url(),
+                detail=str(s.due_date or ""),
+                overdue=s.is_overdue,
+            )
+            for s in stages
+        ],
+        29,
+    )
     return sections
 
 
