@@ -54,6 +54,12 @@ class InvoiceLineForm(forms.ModelForm):
         model = InvoiceLine
         fields = LINE_FIELDS
 
+    def has_changed(self):
+        # A blank extra row (only the default tax rate filled in) is not a line.
+        return any(
+            self[name].data not in (None, "") for name in ("description", "quantity", "unit_price")
+        ) or bool(self.instance.pk and super().has_changed())
+
 
 class BaseLineFormSet(forms.BaseInlineFormSet):
     def clean(self):

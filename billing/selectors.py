@@ -427,7 +427,7 @@ def profitability_for(user, *, year: int, clients=None) -> list[Profitability]:
         .order_by()
     )
     for r in revenue:
-        results[r["client_id"]].revenue = r["s"] or ZERO
+        results[r["client_id"]].revenue = money(r["s"] or ZERO)
     rates = RateTable()
     hours = (
         TimeEntry.objects.filter(client_id__in=ids, date__year=year)
@@ -452,6 +452,9 @@ def profitability_for(user, *, year: int, clients=None) -> list[Profitability]:
     plans = _approved_plans(client_list, year) if client_list else {}
     for p in out:
         p.cost = money(p.cost)
+        p.hours = money(p.hours)
+        p.unrated_hours = money(p.unrated_hours)
+        p.representation_hours = money(p.representation_hours)
         p.representation_cost = money(p.representation_cost)
         p.plan = plans.get(p.client.pk)
     return out

@@ -1,0 +1,59 @@
+"""Invoice numbering under concurrency, on the real PostgreSQL."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from billing import services
+from billing.models import Invoice, InvoiceNumberCounter
+
+from .conftest import LINES
+
+THREADS = 20
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_issues_get_numbers_one_to_twenty(require_postgres, cast):
+    # given: 20 requested invoices (the counter row for the year does not exist yet,
+    # so the first issues also race to create it)
+    invoices = []
+    for i in range(THREADS):
+        inv = services.invoice_create(
+            actor=cast.am,
+            client=cast.client,
+            data={},
+            lines=[{**LINES[0], "unit_price": Decimal(100 + i)}],
+        )
+        invoices.append(services.invoice_request(actor=cast.am, invoice=inv))
+    barrier = threading.Barrier(THREADS)
+    errors = []
+
+    def issue(invoice):
+        try:
+            barrier.wait(timeout=30)
+            services.invoice_issue(
+                actor=cast.finance, invoice=invoice, fapiao_number=f"F{invoice.pk}"
+            )
+        except Exception as e:  # reported below; a thread must not die silently
+            errors.append(e)
+        finally:
+            connection.close()  # each thread has its own connection
+
+    # when: all of them issue at once
+    threads = [threading.Thread(target=issue, args=(inv,)) for inv in invoices]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    # then: 20 distinct consecutive numbers, no gap, no duplicate
+    assert errors == []
+    rows = list(Invoice.objects.filter(pk__in=[i.pk for i in invoices]).order_by("number_seq"))
+    assert all(r.status == Invoice.Status.ISSUED for r in rows)
+    year = rows[0].number_year
+    assert [r.number_seq for r in rows] == list(range(1, THREADS + 1))
+    assert sorted(r.number for r in rows) == [f"INV-{year}-{n:04d}" for n in range(1, THREADS + 1)]
+    assert InvoiceNumberCounter.objects.get(year=year).last == THREADS
