@@ -232,7 +232,12 @@ def attendee_remove(*, actor: User, attendee: Attendee) -> None:
 
 def _save_rows(*, model, meeting: Meeting, rows: list[dict], fields) -> None:
     """Apply formset rows: {"id": obj|None, "DELETE": bool, <fields>}."""
+    next_position = max([r.get("position") or 0 for r in rows] + [0]) + 1
     for row in rows:
+        if "position" in fields and not row.get("position"):
+            # A new row without a position goes last.
+            row = {**row, "position": next_position}
+            next_position += 1
         obj = row.get("id")
         if obj is not None and obj.meeting_id != meeting.pk:
             continue  # a posted id of another meeting is ignored

@@ -36,6 +36,11 @@ from .selectors import (
 PAGE_SIZE = 25
 
 
+def _posted(request):
+    """The POST data, bound even when empty (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _round_or_404(meeting: Meeting) -> PresentationRound:
     try:
         return PresentationRound.objects.select_related("presentation", "meeting").get(
@@ -128,7 +133,7 @@ def meeting_list(request):
 
 def meeting_create(request):
     deny_unless(meeting_may_organise_for_client(request.user, None))
-    form = forms.MeetingCreateForm(request.POST or None, user=request.user)
+    form = forms.MeetingCreateForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(actor=request.user, data=form.cleaned_data)
@@ -142,7 +147,7 @@ def meeting_create(request):
 
 def presentation_create(request):
     deny_unless(clients_user_may_organise(request.user).exists())
-    form = forms.PresentationCreateForm(request.POST or None, user=request.user)
+    form = forms.PresentationCreateForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.presentation_create(actor=request.user, data=form.cleaned_data)
@@ -187,7 +192,7 @@ def meeting_detail(request, pk):
 def meeting_edit(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
-    form = forms.MeetingEditForm(request.POST or None, instance=meeting)
+    form = forms.MeetingEditForm(_posted(request), instance=meeting)
     if request.method == "POST" and form.is_valid():
         meeting.refresh_from_db()
         try:
@@ -200,7 +205,7 @@ def meeting_edit(request, pk):
     return _form_page(request, form, title=_("Edit meeting"), meeting=meeting)
 
 
-def _do(request, meeting, fn, success, **kwargs):
+def _do(request, back_to, fn, success, **kwargs):
     """Run a state-changing service; a refusal becomes a message, never a 500."""
     try:
         fn(actor=request.user, **kwargs)
@@ -208,7 +213,7 @@ def _do(request, meeting, fn, success, **kwargs):
         messages.error(request, e.message)
     else:
         messages.success(request, success)
-    return redirect(meeting)
+    return redirect(back_to)
 
 
 @require_POST
@@ -231,7 +236,7 @@ def meeting_close(request, pk):
 def attendee_add(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
-    form = forms.AttendeeForm(request.POST or None, meeting=meeting)
+    form = forms.AttendeeForm(_posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -266,7 +271,7 @@ def _formset_page(request, pk, *, formset_class, queryset_of, save, title, help_
     meeting, access = meeting_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
     queryset = queryset_of(meeting)
-    formset = formset_class(request.POST or None, queryset=queryset, prefix="rows")
+    formset = formset_class(_posted(request), queryset=queryset, prefix="rows")
     if request.method == "POST" and formset.is_valid():
         rows = [
             {**f.cleaned_data, "DELETE": f in formset.deleted_forms}
@@ -325,7 +330,7 @@ def agenda_item_move(request, pk, item_pk):
 def agenda_send(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
-    form = forms.AgendaSendForm(request.POST or None)
+    form = forms.AgendaSendForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             dispatch = services.agenda_send(
@@ -368,7 +373,7 @@ def minutes_edit(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
     agenda = list(meeting.agenda_items.all())
-    form = forms.MinutesForm(request.POST or None, meeting=meeting, agenda=agenda)
+    form = forms.MinutesForm(_posted(request), meeting=meeting, agenda=agenda)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_minutes_save(
@@ -406,7 +411,7 @@ def decision_add(request, pk):
 def action_item_add(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
-    form = forms.ActionItemForm(request.POST or None)
+    form = forms.ActionItemForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.action_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
@@ -439,7 +444,7 @@ def storyline_edit(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     round_ = _round_or_404(meeting)
     deny_unless(access.can_edit)
-    form = forms.StorylineForm(request.POST or None, instance=round_)
+    form = forms.StorylineForm(_posted(request), instance=round_)
     if request.method == "POST" and form.is_valid():
         round_.refresh_from_db()
         try:
@@ -456,7 +461,7 @@ def material_add(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     round_ = _round_or_404(meeting)
     deny_unless(access.can_edit)
-    form = forms.MaterialForm(request.POST or None, request.FILES or None)
+    form = forms.MaterialForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.material_add(actor=request.user, round=round_, data=form.cleaned_data)
@@ -494,7 +499,7 @@ def rehearsal_create(request, pk):
     deny_unless(access.can_edit)
     if not meeting.is_presentation:
         raise Http404(NOT_FOUND)
-    form = forms.RehearsalForm(request.POST or None)
+    form = forms.RehearsalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             rehearsal = services.rehearsal_create(
@@ -512,7 +517,7 @@ def outcome_record(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     round_ = _round_or_404(meeting)
     deny_unless(access.can_edit)
-    form = forms.OutcomeForm(request.POST or None)
+    form = forms.OutcomeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.round_outcome_record(actor=request.user, round=round_, **form.cleaned_data)
@@ -528,7 +533,7 @@ def round_open_next(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     round_ = _round_or_404(meeting)
     deny_unless(access.can_edit)
-    form = forms.NextRoundForm(request.POST or None)
+    form = forms.NextRoundForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             new_round = services.round_open_next(
