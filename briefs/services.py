@@ -519,7 +519,7 @@ def work_submit(
         obj=brief,
         action="work_submitted",
         actor=actor,
-        comment=str(work),
+        comment=work.title,
         data={"work": work.pk, "version": version},
     )
     timeline_record(obj=work, action="submitted", actor=actor, data={"version": version})
