@@ -38,12 +38,17 @@ class StaticOnlyFetcher(URLFetcher):
         if not url.startswith(_STATIC_PREFIX):
             raise BlockedURL(f"PDF rendering may not fetch {url[:80]}")
         relative = url[len(_STATIC_PREFIX) :].split("?")[0].split("#")[0]
+        # An absolute path ("/static//etc/passwd") would make `root / relative`
+        # below BE that path, and finders only refuse it by raising: refuse it here.
+        if not relative or relative.startswith(("/", "\\")) or "\\" in relative:
+            raise BlockedURL("absolute path refused")
         if ".." in Path(relative).parts:
             raise BlockedURL("path traversal refused")
         found = finders.find(relative)
         if not found:
-            root = Path(settings.STATIC_ROOT) / relative
-            found = str(root) if root.is_file() else None
+            static_root = Path(settings.STATIC_ROOT).resolve()
+            root = (static_root / relative).resolve()
+            found = str(root) if root.is_file() and root.is_relative_to(static_root) else None
         if not found:
             raise BlockedURL(f"no static file {relative}")
         content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
