@@ -70,7 +70,7 @@ ERR_ROUND_NOT_REVISE = _("A new round opens only after the client asked to revis
 ERR_ROUND_EXISTS = _("The next round is already open.")
 ERR_ROUND_CAUSE_REQUIRED = _("Give the cause of the previous round's failure.")
 ERR_ROUND_HOURS_REQUIRED = _("Give the hours the previous round cost (more than zero).")
-ERR_OTHER_CAUSE_TEXT = _("Describe the cause when it is \u201cother\u201d.")
+ERR_OTHER_CAUSE_TEXT = _("Describe the cause when it is “other”.")
 
 MEETING_FIELDS = ("title", "purpose", "start", "duration_minutes", "location")
 STORYLINE_FIELDS = ("opening_remarks", "flow", "closing_remarks")

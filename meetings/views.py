@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from agency.errors import DomainError
@@ -65,29 +65,29 @@ def _form_page(request, form, *, title, meeting=None, multipart=False, intro="")
 
 
 TIMELINE_LABELS = {
-    "created": _lazy("Planned"),
-    "presentation_created": _lazy("Presentation planned"),
-    "edited": _lazy("Edited"),
-    "held": _lazy("Held"),
-    "minutes": _lazy("Minutes saved"),
-    "closed": _lazy("Closed"),
-    "attendee_added": _lazy("Attendee added"),
-    "attendee_removed": _lazy("Attendee removed"),
-    "room_setup": _lazy("Room set-up edited"),
-    "agenda_edited": _lazy("Agenda edited"),
-    "agenda_sent": _lazy("Agenda sent"),
-    "decision": _lazy("Decision recorded"),
-    "action_item": _lazy("Action item added"),
-    "action_item_done": _lazy("Action item done"),
-    "rehearsal_planned": _lazy("Rehearsal planned"),
-    "storyline": _lazy("Storyline edited"),
-    "material_added": _lazy("Supporting material added"),
-    "material_removed": _lazy("Supporting material removed"),
-    "outcome_accepted": _lazy("Outcome: accepted"),
-    "outcome_revise": _lazy("Outcome: revise"),
-    "outcome_rejected": _lazy("Outcome: rejected"),
-    "round_failed": _lazy("Round failed; next round opened"),
-    "round_opened": _lazy("Round opened"),
+    "created": gettext_lazy("Planned"),
+    "presentation_created": gettext_lazy("Presentation planned"),
+    "edited": gettext_lazy("Edited"),
+    "held": gettext_lazy("Held"),
+    "minutes": gettext_lazy("Minutes saved"),
+    "closed": gettext_lazy("Closed"),
+    "attendee_added": gettext_lazy("Attendee added"),
+    "attendee_removed": gettext_lazy("Attendee removed"),
+    "room_setup": gettext_lazy("Room set-up edited"),
+    "agenda_edited": gettext_lazy("Agenda edited"),
+    "agenda_sent": gettext_lazy("Agenda sent"),
+    "decision": gettext_lazy("Decision recorded"),
+    "action_item": gettext_lazy("Action item added"),
+    "action_item_done": gettext_lazy("Action item done"),
+    "rehearsal_planned": gettext_lazy("Rehearsal planned"),
+    "storyline": gettext_lazy("Storyline edited"),
+    "material_added": gettext_lazy("Supporting material added"),
+    "material_removed": gettext_lazy("Supporting material removed"),
+    "outcome_accepted": gettext_lazy("Outcome: accepted"),
+    "outcome_revise": gettext_lazy("Outcome: revise"),
+    "outcome_rejected": gettext_lazy("Outcome: rejected"),
+    "round_failed": gettext_lazy("Round failed; next round opened"),
+    "round_opened": gettext_lazy("Round opened"),
 }
 
 
