@@ -314,6 +314,19 @@ def work_detail(request, pk):
     work, access = work_get_for_user(request.user, pk)
     judgments = {j.level: j for j in work.judgments.select_related("judged_by")}
     escalations = list(work.escalations.select_related("raised_by", "head_by", "md_by"))
+    # The other side of a live "no" may escalate it (the service checks again).
+    disputed = next(
+        (j for j in judgments.values() if j.verdict == "no" and not j.overturned_by_id), None
+    )
+    may_escalate = (
+        work.status == CreativeWork.Status.REVISE
+        and disputed is not None
+        and (
+            access.can_judge_quality
+            if disputed.level == Judgment.Level.STRATEGY
+            else access.can_judge_strategy
+        )
+    )
     return render(
         request,
         "briefs/work_detail.html",
@@ -325,6 +338,7 @@ def work_detail(request, pk):
             "strategy_judgment": judgments.get(Judgment.Level.STRATEGY),
             "quality_judgment": judgments.get(Judgment.Level.QUALITY),
             "escalations": escalations,
+            "may_escalate": may_escalate,
             "versions": list(
                 CreativeWork.objects.filter(brief=work.brief, title=work.title).order_by("version")
             ),

@@ -189,3 +189,33 @@ def test_creative_on_another_team_cannot_submit_work(cast, make_brief, as_user):
     assert r.status_code == 404
     assert not CreativeWork.objects.filter(brief=brief).exists()
     assert Brief.objects.get(pk=brief.pk).status == S.BRIEFED
+
+
+def test_a_creative_on_another_team_gets_404_on_files(cast, as_user, work):
+    from tests.factories import MembershipFactory, UserFactory
+
+    stranger = UserFactory(role="creative")
+    MembershipFactory(client=cast.other_client, user=stranger, team_role="creative")
+    f = work.files.get()
+    assert as_user(stranger).get(reverse("briefs:file_download", args=[f.pk])).status_code == 404
+    assert as_user(stranger).get(work.get_absolute_url()).status_code == 404
+
+
+def test_only_the_other_side_sees_the_escalate_button(cast, as_user, work):
+    judge(work, cast.am, STRATEGY, NO, reason="off_strategy", comment="Not the metro.")
+    escalate = reverse("briefs:escalation_raise", args=[work.pk])
+    assert escalate in as_user(cast.cd).get(work.get_absolute_url()).content.decode()
+    assert escalate not in as_user(cast.am).get(work.get_absolute_url()).content.decode()
+    assert as_user(cast.am).post(escalate, {"statement": "x"}).status_code == 403
+
+
+def test_stage_templates_are_editable_in_the_admin(cast, as_user):
+    from briefs.models import JobStageTemplate
+    from tests.factories import UserFactory
+
+    admin = UserFactory(role="admin", is_staff=True, is_superuser=True)
+    template = JobStageTemplate.objects.get(code="tvc")
+    c = as_user(admin)
+    assert c.get(reverse("admin:briefs_jobstagetemplate_changelist")).status_code == 200
+    r = c.get(reverse("admin:briefs_jobstagetemplate_change", args=[template.pk]))
+    assert r.status_code == 200 and "Storyboard" in r.content.decode()
