@@ -54,6 +54,12 @@ class InvoiceLineForm(forms.ModelForm):
         model = InvoiceLine
         fields = LINE_FIELDS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+            field.widget.attrs.setdefault("aria-label", field.label)
+
     def has_changed(self):
         # A blank extra row (only the default tax rate filled in) is not a line.
         return any(
