@@ -13,3 +13,12 @@
   revenue.addEventListener("input", update);
   cost.addEventListener("input", update);
 })();
+
+// Once a row is added, the "no rows yet" hint of that formset goes away.
+document.addEventListener("click", function (event) {
+  const add = event.target.closest("[data-formset-add]");
+  if (!add) return;
+  const box = document.querySelector('[data-formset="' + add.dataset.formsetAdd + '"]');
+  const hint = box && box.querySelector(".plan-empty-hint");
+  if (hint) hint.classList.add("d-none");
+});
