@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, Contact
@@ -519,7 +519,7 @@ class Job(models.Model):
     """A production job on a brief, moved stage by stage by traffic / account."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")  # a stage is current
+        ACTIVE = "active", _("In production")  # a stage is current
         DELIVERED = "delivered", _("Delivered")  # the last stage was handed off
 
     brief = models.ForeignKey(

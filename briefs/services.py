@@ -829,7 +829,7 @@ def job_stage_update(*, actor: User, stage: JobStage, owner=None, due_date=None)
         obj=job,
         action="stage_planned",
         actor=actor,
-        comment=stage.name,
+        comment=" / ".join(n for n in (stage.name, stage.name_zh) if n),
         data={
             "stage": stage.pk,
             "owner": owner.pk if owner else None,
