@@ -395,3 +395,39 @@ def test_meeting_detail_query_count_does_not_grow_with_rows(
     c = as_user(cast.ae)
     with django_assert_max_num_queries(30):
         assert c.get(detail(presentation)).status_code == 200
+
+
+def test_presentation_shows_its_brief_only_to_those_who_may_see_the_brief(cast, as_user):
+    from tests.briefs.factories import BriefFactory
+
+    brief = BriefFactory(client=cast.client, author=cast.am, title="Metro launch brief")
+    m, round_ = presentation_meeting(client=cast.client, organiser=cast.am)
+    round_.presentation.brief = brief
+    round_.presentation.save()
+    assert "Metro launch brief" in as_user(cast.am).get(detail(m)).content.decode()
+    # a creative does not see a draft brief (strategy first), but sees the presentation
+    page = as_user(cast.copywriter).get(detail(m)).content.decode()
+    assert "Metro launch brief" not in page
+    assert "not visible to you" in page
+
+
+def test_presentation_form_refuses_a_brief_of_another_client(cast, as_user):
+    from accounts.models import TeamMembership
+    from tests.briefs.factories import BriefFactory
+
+    TeamMembership.objects.create(client=cast.other_client, user=cast.am, team_role="am")
+    foreign = BriefFactory(client=cast.other_client, author=cast.am)
+    response = as_user(cast.am).post(
+        reverse("meetings:presentation_create"),
+        {
+            "client": cast.client.pk,
+            "title": "Mixed up",
+            "brief": foreign.pk,
+            "purpose": "p",
+            "start": local(in_days(4)),
+            "duration_minutes": 60,
+        },
+    )
+    assert response.status_code == 200
+    assert "This brief belongs to another client." in response.content.decode()
+    assert not Presentation.objects.exists()

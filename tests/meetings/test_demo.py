@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import call_command
+
+from meetings.models import ActionItem, Meeting, PresentationRound
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_meetings_rounds_and_rehearsal_and_is_idempotent(capsys):
+    call_command("seed_demo")
+    counts = (
+        Meeting.objects.count(),
+        ActionItem.objects.count(),
+        PresentationRound.objects.count(),
+    )
+    call_command("seed_demo")
+    assert counts == (
+        Meeting.objects.count(),
+        ActionItem.objects.count(),
+        PresentationRound.objects.count(),
+    )
+    # past meetings with minutes and open action items
+    closed = Meeting.objects.filter(status=Meeting.Status.CLOSED)
+    assert closed.count() >= 2
+    assert all(m.conclusions for m in closed)
+    assert ActionItem.objects.filter(done_at__isnull=True, meeting__in=closed).exists()
+    # an upcoming presentation with its rehearsal
+    rehearsal = Meeting.objects.get(kind=Meeting.Kind.REHEARSAL)
+    assert rehearsal.rehearsal_for.kind == Meeting.Kind.PRESENTATION
+    assert rehearsal.end <= rehearsal.rehearsal_for.start
+    # a presentation in its second round, the first with its cause and hours
+    second = PresentationRound.objects.get(number=2)
+    first = second.presentation.rounds.get(number=1)
+    assert first.failure_cause and first.hours_lost
