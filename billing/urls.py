@@ -23,5 +23,15 @@ urlpatterns = [
         views.profitability_client,
         name="profitability_client",
     ),
+    path(
+        "profitability/export.<str:fmt>",
+        views.profitability_export,
+        name="profitability_export",
+    ),
+    path(
+        "profitability/<int:client_pk>/time.<str:fmt>",
+        views.time_export,
+        name="time_export",
+    ),
     path("timesheet/", views.timesheet, name="timesheet"),
 ]

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import numbers
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -34,9 +35,10 @@ from .forms import (
     YearForm,
     parse_week,
 )
-from .models import Invoice, TimeEntry
+from .models import Invoice, TimeEntry, money
 from .selectors import (
     BUCKETS,
+    RateTable,
     ageing_report,
     ageing_table,
     billing_client_get_for_user,
@@ -343,12 +345,17 @@ def _export_name(report, ext):
 def ageing_export(request, fmt):
     _form, filters, report = _ageing(request)
     header, table = ageing_table(report, filters["group"])
+    return _table_response(header, table, fmt, _export_name(report, fmt), _("Ageing"))
+
+
+def _table_response(header, table, fmt, filename, sheet_title):
+    """The same rows as the page, as CSV or Excel (numbers stay numbers)."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
         for row in table:
-            writer.writerow([f"{v:.2f}" if not isinstance(v, str) else v for v in row])
+            writer.writerow([v if isinstance(v, str) else f"{v:.2f}" for v in row])
         # A BOM so that Excel opens the Chinese client names correctly.
         response = HttpResponse(
             "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
@@ -358,13 +365,14 @@ def ageing_export(request, fmt):
 
         wb = Workbook()
         ws = wb.active
-        ws.title = _("Ageing")[:31]
+        ws.title = str(sheet_title)[:31]
         ws.append(header)
         for row in table:
             ws.append(row)
-        for column in ws.iter_cols(min_row=2, min_col=len(header) - 5, max_col=len(header)):
+        for column in ws.iter_cols(min_row=2):
             for cell in column:
-                cell.number_format = "#,##0.00"
+                if isinstance(cell.value, numbers.Number):
+                    cell.number_format = "#,##0.00"
         out = io.BytesIO()
         wb.save(out)
         response = HttpResponse(
@@ -373,7 +381,7 @@ def ageing_export(request, fmt):
         )
     else:
         raise Http404(NOT_FOUND)
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(report, fmt)}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -404,6 +412,82 @@ def profitability(request):
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         },
     )
+
+
+def _profitability_table(rows) -> tuple[list[str], list[list]]:
+    header = [
+        _("Client"),
+        _("Invoiced revenue"),
+        _("Hours"),
+        _("Time cost"),
+        _("of which re-presentations"),
+        _("Profit"),
+        _("Revenue target"),
+        _("Cost target"),
+        _("Profit target"),
+    ]
+    table = []
+    for r in rows:
+        plan = (
+            [r.plan.revenue_target, r.plan.cost_target, r.plan.profit_target]
+            if r.plan
+            else ["", "", ""]
+        )
+        table.append(
+            [str(r.client), r.revenue, r.hours, r.cost, r.representation_cost, r.profit, *plan]
+        )
+    return [str(h) for h in header], table
+
+
+def profitability_export(request, fmt):
+    hide_unless(may_see_billing(request.user))
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(NOT_FOUND)
+    year = _year(request)
+    rows = profitability_for(request.user, year=year)
+    header, table = _profitability_table(rows)
+    return _table_response(header, table, fmt, f"profitability-{year}.{fmt}", _("Profitability"))
+
+
+def time_export(request, client_pk, fmt):
+    """Every time entry of a client in a year with the rate in force and its cost."""
+    client, _access = billing_client_get_for_user(request.user, client_pk)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(NOT_FOUND)
+    year = _year(request)
+    rates = RateTable()
+    header = [
+        str(h)
+        for h in (
+            _("Date"),
+            _("Person"),
+            _("Agency role"),
+            _("Activity"),
+            _("Hours"),
+            _("Rate"),
+            _("Cost"),
+        )
+    ]
+    table = []
+    entries = (
+        TimeEntry.objects.filter(client=client, date__year=year)
+        .select_related("user")
+        .order_by("date", "user__full_name", "pk")
+    )
+    for e in entries.iterator(chunk_size=2000):
+        rate = rates.rate(e.user.role, e.date)
+        table.append(
+            [
+                e.date.isoformat(),
+                str(e.user),
+                e.user.get_role_display(),
+                e.get_activity_display(),
+                e.hours,
+                rate if rate is not None else "",
+                money(e.hours * rate) if rate is not None else "",
+            ]
+        )
+    return _table_response(header, table, fmt, f"time-{client.pk}-{year}.{fmt}", _("Time"))
 
 
 def profitability_client(request, client_pk):
@@ -457,7 +541,8 @@ def timesheet(request):
         else:
             messages.success(request, _("Timesheet saved."))
             return redirect(f"{request.path}?week={monday.isoformat()}")
-    totals = [sum((e.hours for e in entries if e.date == d), 0) for d in days]
+    # The grid's own totals (live-updated by billing.js); linked time is listed below it.
+    totals = [sum((e.hours for e in grid if e.date == d), 0) for d in days]
     lock = locked_through()
     return render(
         request,

@@ -81,6 +81,7 @@ def test_am_requests_finance_issues_payment_recorded_ageing_shows_it(cast, brows
     page.select_option("#id_rows-0-activity", value="representation")
     page.fill("#id_rows-0-d0", "2.5")
     page.fill("#id_rows-0-d2", "1")
+    assert page.inner_text("[data-week-total]") == "3.50"  # billing.js, before saving
     page.click("#save-timesheet")
     page.wait_for_selector("text=Timesheet saved.")
     page.shot("timesheet-en")

@@ -137,3 +137,41 @@ def test_profitability_list_runs_a_fixed_number_of_queries(
 def test_profitability_hidden_from_creatives(cast, as_user):
     c = as_user(cast.copywriter)
     assert c.get(reverse("billing:profitability_client", args=[cast.client.pk])).status_code == 404
+
+
+def test_profitability_and_time_exports_match_the_figures(cast, as_user, year_of_work):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    c = as_user(cast.finance)
+    response = c.get(reverse("billing:profitability_export", args=["csv"]), {"year": 2027})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    huayuan = next(r for r in rows if r[0] == "Huayuan")
+    assert huayuan[1:6] == ["15000.55", "10.59", "1793.67", "1416.67", "13206.88"]
+    response = c.get(reverse("billing:profitability_export", args=["xlsx"]), {"year": 2027})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert any(
+        row[0] == "Huayuan" and f"{row[3]:.2f}" == "1793.67"
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+    response = c.get(reverse("billing:time_export", args=[cast.client.pk, "csv"]), {"year": 2027})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    assert len(rows) == 5
+    costs = sum(Decimal(r[6]) for r in rows if r[6])
+    assert abs(costs - Decimal("1793.67")) <= Decimal("0.02")  # per-entry rounding
+    assert c.get(reverse("billing:time_export", args=[cast.client.pk, "pdf"])).status_code == 404
+    assert (
+        as_user(cast.copywriter)
+        .get(reverse("billing:time_export", args=[cast.client.pk, "csv"]))
+        .status_code
+        == 404
+    )
+    assert (
+        as_user(cast.copywriter)
+        .get(reverse("billing:profitability_export", args=["csv"]))
+        .status_code
+        == 404
+    )
