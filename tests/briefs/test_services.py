@@ -514,3 +514,38 @@ def test_a_stage_past_its_due_date_is_overdue(job, cast):
 def test_a_stage_owner_must_be_on_the_team(job, cast):
     with pytest.raises(DomainError):
         services.job_stage_update(actor=cast.traffic, stage=job.current_stage, owner=cast.outsider)
+
+
+def _plan_strategy(client, status):
+    from plans.models import AccountPlan, Strategy
+
+    plan = AccountPlan.objects.create(client=client, year=2026, status=status)
+    return Strategy.objects.create(plan=plan, title="Own the metro story")
+
+
+def test_a_brief_links_only_to_a_strategy_of_the_approved_plan(cast):
+    draft_strategy = _plan_strategy(cast.other_client, "draft")
+    data = {
+        "title": "Metro",
+        "client_problem": "p",
+        "target_audience": "a",
+        "proposition": "x",
+        "deliverables": "d",
+    }
+    with pytest.raises(DomainError):
+        services.brief_create(
+            actor=cast.am, client=cast.client, data={**data, "strategy": draft_strategy}
+        )
+    approved = _plan_strategy(cast.client, "approved")
+    brief = services.brief_create(
+        actor=cast.am, client=cast.client, data={**data, "strategy": approved}
+    )
+    assert brief.strategy == approved
+
+
+def test_changing_the_linked_strategy_after_signing_returns_to_draft(cast, make_brief):
+    approved = _plan_strategy(cast.client, "approved")
+    brief = make_brief(S.SIGNED)
+    services.brief_update(actor=cast.am, brief=brief, data={"strategy": approved})
+    brief.refresh_from_db()
+    assert brief.status == S.DRAFT and brief.strategy == approved

@@ -381,3 +381,15 @@ def test_detail_page_in_chinese(cast, as_user, make_brief):
     brief = make_brief(S.SIGNED)
     html = as_user(cast.am).get(brief.get_absolute_url()).content.decode()
     assert "明确而单纯的方向" in html and "记录客户同意" in html
+
+
+def test_the_strategy_choices_are_the_clients_approved_plan(cast, as_user):
+    from plans.models import AccountPlan, Strategy
+
+    approved = AccountPlan.objects.create(client=cast.client, year=2026, status="approved")
+    draft = AccountPlan.objects.create(client=cast.client, year=2027, status="draft")
+    Strategy.objects.create(plan=approved, title="Own the metro story")
+    Strategy.objects.create(plan=draft, title="Unsigned idea")
+    html = as_user(cast.am).get(f"{reverse('briefs:brief_create')}?client={cast.client.pk}")
+    html = html.content.decode()
+    assert "Own the metro story" in html and "Unsigned idea" not in html
