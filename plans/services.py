@@ -63,6 +63,7 @@ ERR_INCOMPLETE = _(
 ERR_NOT_SUBMITTED = _("This plan is not waiting for review.")
 ERR_ALREADY_REVIEWED = _("You have already reviewed this submission.")
 ERR_OBJECTION_NEEDS_COMMENT = _("An objection must say why.")
+ERR_BAD_DECISION = _("Choose agree or object.")
 ERR_NOT_ALL_AGREED = _("The MD can sign off only when every reviewer has agreed.")
 ERR_RETURN_NEEDS_REASON = _("Returning a plan needs a reason.")
 ERR_REVISION_NOT_APPROVED = _("Only an approved plan can be revised.")
@@ -263,7 +264,7 @@ def plan_review(*, actor: User, plan: AccountPlan, decision: str, comment: str =
         raise DomainError(ERR_NOT_SUBMITTED)
     comment = (comment or "").strip()
     if decision not in PlanReview.Decision.values:
-        raise DomainError(ERR_OBJECTION_NEEDS_COMMENT)
+        raise DomainError(ERR_BAD_DECISION)
     if decision == PlanReview.Decision.OBJECT and not comment:
         raise DomainError(ERR_OBJECTION_NEEDS_COMMENT)
     done = current_reviews(plan)
