@@ -62,6 +62,8 @@ ERR_NO_CREATIVE_DIRECTOR = _(
 ERR_STRATEGY_NOT_APPROVED = _("Choose a strategy from the client's approved plan.")
 ERR_CONTACT_NOT_CLIENT = _("Choose a contact of this client.")
 ERR_SCORE = _("The score is between 1 and 5.")
+ERR_VIA = _("Choose how the client agreed: meeting, email or call.")
+ERR_DECISION = _("Choose a decision: uphold or overturn.")
 ERR_NO_CREATIVES = _("Assign at least one creative on the team.")
 ERR_NOT_ON_TEAM = _("%(name)s is not a creative on this client's team.")
 ERR_WORK_NOT_OPEN = _("Creative work can be submitted once the brief is briefed.")
@@ -327,7 +329,7 @@ def brief_record_agreement(
     if contact is None or contact.client_id != brief.client_id:
         raise DomainError(ERR_CONTACT_NOT_CLIENT)
     if via not in Brief.AgreedVia.values:
-        raise DomainError(ERR_STEP % {"status": brief.get_status_display()})
+        raise DomainError(ERR_VIA)
     brief.status = S.CLIENT_AGREED
     brief.client_agreed_contact = contact
     brief.client_agreed_on = agreed_on
@@ -692,7 +694,7 @@ def escalation_decide(*, actor: User, escalation: Escalation, decision: str, com
         raise DomainError(ERR_ESCALATION_CLOSED)
     deny_unless(can_decide_escalation(actor, esc))
     if decision not in Escalation.Decision.values:
-        raise DomainError(ERR_REASON_REQUIRED)
+        raise DomainError(ERR_DECISION)
     comment = (comment or "").strip()
     if not comment:
         raise DomainError(ERR_REASON_REQUIRED)

@@ -549,3 +549,19 @@ def test_changing_the_linked_strategy_after_signing_returns_to_draft(cast, make_
     services.brief_update(actor=cast.am, brief=brief, data={"strategy": approved})
     brief.refresh_from_db()
     assert brief.status == S.DRAFT and brief.strategy == approved
+
+
+def test_agreement_needs_a_known_way_and_a_decision_a_known_choice(cast, make_brief, work):
+    brief = make_brief(S.SIGNED)
+    with pytest.raises(DomainError, match="how the client agreed"):
+        services.brief_record_agreement(
+            actor=cast.am,
+            brief=brief,
+            contact=cast.contact,
+            agreed_on=dt.date(2026, 11, 1),
+            via="fax",
+        )
+    judge(work, cast.am, STRATEGY, NO, reason="budget", comment="Too expensive.")
+    esc = services.escalation_raise(actor=cast.cd, work=work, statement="It fits.")
+    with pytest.raises(DomainError, match="uphold or overturn"):
+        services.escalation_decide(actor=cast.ad, escalation=esc, decision="maybe", comment="x")
