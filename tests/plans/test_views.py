@@ -429,3 +429,35 @@ def test_strategies_are_unique_per_plan_selector(cast, approved_plan):
         Strategy.objects.filter(plan=approved_plan)
     )
     assert list(approved_strategies_for(cast.other_client)) == []
+
+
+@pytest.mark.parametrize(
+    ("fixture", "who", "action", "data", "message"),
+    [
+        ("draft_plan", "bd", "plan_review", {"decision": "agree"}, services.ERR_NOT_SUBMITTED),
+        ("draft_plan", "md", "plan_sign_off", {}, services.ERR_NOT_SUBMITTED),
+        ("draft_plan", "md", "plan_return", {"reason": "x"}, services.ERR_NOT_SUBMITTED),
+        ("draft_plan", "am", "plan_start_revision", {}, services.ERR_REVISION_NOT_APPROVED),
+        ("submitted_plan", "am", "plan_submit", {}, services.ERR_SUBMIT_NOT_DRAFT),
+        ("approved_plan", "am", "plan_submit", {}, services.ERR_SUBMIT_NOT_DRAFT),
+        ("approved_plan", "cd", "plan_review", {"decision": "agree"}, services.ERR_NOT_SUBMITTED),
+        ("approved_plan", "md", "plan_sign_off", {}, services.ERR_NOT_SUBMITTED),
+        ("approved_plan", "md", "plan_return", {"reason": "x"}, services.ERR_NOT_SUBMITTED),
+        ("submitted_plan", "md", "plan_return", {"reason": " "}, services.ERR_RETURN_NEEDS_REASON),
+    ],
+)
+def test_transitions_in_the_wrong_state_are_refused_with_a_message(
+    request, cast, as_user, fixture, who, action, data, message
+):
+    plan = request.getfixturevalue(fixture)
+    before = (plan.status, plan.version, plan.review_round, AccountPlan.objects.count())
+    response = as_user(getattr(cast, who)).post(reverse(f"plans:{action}", args=[plan.pk]), data)
+    assert response.status_code == 302
+    assert str(message) in messages_of(response)
+    plan.refresh_from_db()
+    assert (plan.status, plan.version, plan.review_round, AccountPlan.objects.count()) == before
+
+
+def test_get_on_a_transition_url_is_not_allowed(cast, as_user, submitted_plan):
+    response = as_user(cast.md).get(reverse("plans:plan_sign_off", args=[submitted_plan.pk]))
+    assert response.status_code == 405
