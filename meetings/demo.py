@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from . import services
-from .models import AgendaItem, Meeting, PresentationRound, RoomSetupItem
+from .models import ActionItem, AgendaItem, Meeting, PresentationRound, RoomSetupItem
 
 
 def _at(days: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -49,7 +49,18 @@ def _brief_and_work(client, title):
 
 
 def _past_meeting(
-    *, stdout, client, organiser, title, days, agenda, conclusions, decisions, actions, contacts
+    *,
+    purpose,
+    stdout,
+    client,
+    organiser,
+    title,
+    days,
+    agenda,
+    conclusions,
+    decisions,
+    actions,
+    contacts,
 ):
     if _exists(client, title):
         return None
@@ -59,7 +70,7 @@ def _past_meeting(
             "client": client,
             "kind": Meeting.Kind.CLIENT,
             "title": title,
-            "purpose": agenda[0][0],
+            "purpose": purpose,
             "start": _at(days, 14),
             "duration_minutes": sum(m for _t, m in agenda),
             "location": "",
@@ -103,6 +114,7 @@ def seed(*, stdout, users, clients):
             client=huayuan,
             organiser=am,
             title="二期开盘策略沟通会",
+            purpose="确定二期开盘的节奏和媒体预算。",
             days=-14,
             agenda=[("回顾一期去化率", 20), ("二期开盘节奏", 30), ("媒体预算", 20)],
             conclusions="二期十月开盘;先做地铁借势,再做样板间开放。",
@@ -119,6 +131,7 @@ def seed(*, stdout, users, clients):
             client=huayuan,
             organiser=am,
             title="月度进展沟通",
+            purpose="回顾本月认购数据,澄清客户真正的问题。",
             days=-5,
             agenda=[("认购数据", 15), ("客户的问题", 25)],
             conclusions="首次置业客群对区域认知不足,下一步做区域价值传播。",
@@ -239,3 +252,58 @@ def seed(*, stdout, users, clients):
         for user in (am, ae):
             services.attendee_add(actor=ad, meeting=meeting, user=user)
         _agenda(meeting, [("Open action items", 15), ("Presentations this week", 30)], ad)
+
+
+def seed_scale(*, stdout, n):
+    """n x 20 meetings with 3 agenda items and an open action item each, bulk-inserted
+    (for list, dashboard and feed benchmarks). Tops up to n x 20, so safe to rerun."""
+    from accounts.models import TeamMembership
+    from agency.roles import ACCOUNT_SERVICE
+
+    memberships = list(
+        TeamMembership.objects.filter(team_role__in=list(ACCOUNT_SERVICE)).select_related(
+            "client", "user"
+        )[:200]
+    )
+    if not memberships:
+        return
+    have = Meeting.objects.filter(title__startswith="Scale meeting ").count()
+    meetings = []
+    for i in range(have, n * 20):
+        m = memberships[i % len(memberships)]
+        meetings.append(
+            Meeting(
+                client=m.client,
+                kind=Meeting.Kind.CLIENT,
+                title=f"Scale meeting {i}",
+                purpose="Generated.",
+                start=_at(i % 60 - 30, 9 + i % 8),
+                duration_minutes=60,
+                organiser=m.user,
+                created_by=m.user,
+            )
+        )
+    Meeting.objects.bulk_create(meetings, batch_size=1000)
+    created = list(
+        Meeting.objects.filter(title__startswith="Scale meeting ").order_by("-pk")[: len(meetings)]
+    )
+    items, actions = [], []
+    for meeting in created:
+        for position in (1, 2, 3):
+            items.append(
+                AgendaItem(
+                    meeting=meeting, position=position, topic=f"Topic {position}", minutes=15
+                )
+            )
+        actions.append(
+            ActionItem(
+                meeting=meeting,
+                client_id=meeting.client_id,
+                text="Generated follow-up",
+                owner_id=meeting.organiser_id,
+                due_date=timezone.localdate() + dt.timedelta(days=meeting.pk % 14 - 7),
+            )
+        )
+    AgendaItem.objects.bulk_create(items, batch_size=2000)
+    ActionItem.objects.bulk_create(actions, batch_size=2000)
+    stdout.write(f"meetings: {len(created)} generated meetings")

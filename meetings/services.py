@@ -551,9 +551,10 @@ def rehearsal_create(*, actor: User, presentation: Meeting, data: dict) -> Meeti
         organiser=actor,
         created_by=actor,
     )
-    _assign(meeting, {"title": _rehearsal_title(presentation), **data}, MEETING_FIELDS)
+    _assign(meeting, {"title": _rehearsal_title(presentation, actor), **data}, MEETING_FIELDS)
     if not meeting.purpose:
-        meeting.purpose = str(_("Rehearse the presentation internally."))
+        with _in_language_of(actor):
+            meeting.purpose = str(_("Rehearse the presentation internally."))
     meeting.save()
     # The presenters and the agency people of the presentation rehearse it.
     users = {a.user_id for a in presentation.attendees.filter(user__isnull=False)}
@@ -567,8 +568,14 @@ def rehearsal_create(*, actor: User, presentation: Meeting, data: dict) -> Meeti
     return meeting
 
 
-def _rehearsal_title(presentation: Meeting) -> str:
-    return str(_("Rehearsal: %(title)s") % {"title": presentation.title})[:200]
+def _in_language_of(user: User):
+    """Stored titles are written once, in the organiser's language."""
+    return translation.override(user.language or settings.LANGUAGE_CODE)
+
+
+def _rehearsal_title(presentation: Meeting, actor: User) -> str:
+    with _in_language_of(actor):
+        return str(_("Rehearsal: %(title)s") % {"title": presentation.title})[:200]
 
 
 @transaction.atomic
@@ -697,7 +704,7 @@ def round_open_next(
     meeting = Meeting.objects.create(
         client=previous_meeting.client,
         kind=Meeting.Kind.PRESENTATION,
-        title=_round_title(round.presentation.title, number),
+        title=_round_title(round.presentation.title, number, actor),
         purpose=previous_meeting.purpose,
         start=start,
         duration_minutes=duration_minutes,
@@ -740,8 +747,9 @@ def round_open_next(
     return new_round
 
 
-def _round_title(title: str, number: int) -> str:
-    return str(_("%(title)s (round %(number)s)") % {"title": title, "number": number})[:200]
+def _round_title(title: str, number: int, actor: User) -> str:
+    with _in_language_of(actor):
+        return str(_("%(title)s (round %(number)s)") % {"title": title, "number": number})[:200]
 
 
 # --- calendar feed tokens -------------------------------------------------------------

@@ -431,3 +431,27 @@ def test_presentation_form_refuses_a_brief_of_another_client(cast, as_user):
     assert response.status_code == 200
     assert "This brief belongs to another client." in response.content.decode()
     assert not Presentation.objects.exists()
+
+
+def test_supporting_material_file_is_downloaded_only_by_those_who_see_the_meeting(
+    cast, presentation, as_user, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    c = as_user(cast.am)
+    url = reverse("meetings:material_add", args=[presentation.pk])
+    # neither a link nor a file: a form error, nothing saved
+    response = c.post(url, {"kind": "music", "title": "Theme"})
+    assert response.status_code == 200
+    assert "Give a link or upload a file." in response.content.decode()
+    upload = SimpleUploadedFile("theme.mp3", b"ID3fake-audio", content_type="audio/mpeg")
+    assert c.post(url, {"kind": "music", "title": "Theme", "file": upload}).status_code == 302
+    material = presentation.presentation_round.materials.get()
+    download = reverse("meetings:material_download", args=[presentation.pk, material.pk])
+    response = as_user(cast.copywriter).get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"ID3fake-audio"
+    assert "attachment" in response["Content-Disposition"]
+    assert as_user(cast.outsider).get(download).status_code == 404
+    assert as_user(cast.finance).get(download).status_code == 404
