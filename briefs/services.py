@@ -459,11 +459,14 @@ def brief_close(*, actor: User, brief: Brief, comment: str = "") -> Brief:
 
 
 def _store_files(work: CreativeWork, files) -> None:
+    # Check every file before writing any, so a refused upload leaves nothing on disk.
+    kinds = []
     for f in files:
         try:
-            kind = validate_upload(f)
+            kinds.append(validate_upload(f))
         except ValidationError as e:
             raise DomainError(" ".join(e.messages)) from None
+    for f, kind in zip(files, kinds, strict=True):
         token = secrets.token_hex(16)
         row = CreativeFile(
             work=work,

@@ -565,3 +565,14 @@ def test_agreement_needs_a_known_way_and_a_decision_a_known_choice(cast, make_br
     esc = services.escalation_raise(actor=cast.cd, work=work, statement="It fits.")
     with pytest.raises(DomainError, match="uphold or overturn"):
         services.escalation_decide(actor=cast.ad, escalation=esc, decision="maybe", comment="x")
+
+
+def test_one_bad_file_refuses_the_whole_upload_and_writes_nothing(cast, make_brief, settings):
+    brief = make_brief(S.BRIEFED)
+    with pytest.raises(DomainError):
+        services.work_submit(
+            actor=cast.copywriter, brief=brief, title="Two", files=[png_upload(), exe_as_png()]
+        )
+    assert not CreativeWork.objects.exists()
+    root = settings.MEDIA_ROOT
+    assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
