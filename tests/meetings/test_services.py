@@ -3,6 +3,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from icalendar import Calendar
@@ -416,3 +417,49 @@ def test_meeting_create_refuses_a_client_the_user_is_not_on(cast):
             },
         )
     assert not Meeting.objects.exists()
+
+
+def test_agenda_email_is_written_in_each_recipients_language(
+    cast, meeting, mailoutbox, django_capture_on_commit_callbacks
+):
+    cast.ae.language = "zh-hans"
+    cast.ae.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.agenda_send(actor=cast.am, meeting=meeting)
+    chinese = next(m for m in mailoutbox if m.to == [cast.ae.email])
+    english = next(m for m in mailoutbox if m.to == [cast.am.email])
+    assert chinese.subject.startswith("会议议程:Quarterly review")
+    assert "会议目的" in chinese.body and "会议目的" in chinese.alternatives[0][0]
+    assert english.subject.startswith("Agenda: Quarterly review")
+
+
+def test_presentation_cannot_move_before_its_rehearsal(cast, presentation):
+    rehearsal = services.rehearsal_create(
+        actor=cast.am,
+        presentation=presentation,
+        data={"start": presentation.start - dt.timedelta(days=1), "duration_minutes": 60},
+    )
+    with pytest.raises(DomainError) as e:
+        services.meeting_update(
+            actor=cast.am,
+            meeting=presentation,
+            data={"start": rehearsal.start + dt.timedelta(minutes=30)},
+        )
+    assert e.value.message == services.ERR_PRESENTATION_BEFORE_REHEARSAL
+    start = presentation.start
+    presentation.refresh_from_db()
+    assert presentation.start == start
+
+
+def test_rehearsal_held_is_what_reminders_read(cast, presentation):
+    from meetings.selectors import presentation_rehearsal_held
+
+    with time_machine.travel(presentation.start - dt.timedelta(hours=20)):
+        rehearsal = services.rehearsal_create(
+            actor=cast.am,
+            presentation=presentation,
+            data={"start": timezone.now() - dt.timedelta(hours=1), "duration_minutes": 45},
+        )
+        assert not presentation_rehearsal_held(presentation)
+        services.meeting_mark_held(actor=cast.am, meeting=rehearsal)
+    assert presentation_rehearsal_held(presentation)
