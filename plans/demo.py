@@ -253,3 +253,31 @@ def seed(*, stdout, users, clients):
             continue
         build(year, users, client)
         stdout.write(f"plans: demo plan {year} for {client}")
+
+
+def seed_scale(*, stdout, n):
+    """Bulk: a draft plan with two phase goals for every client that has none this year."""
+    from accounts.models import Client
+
+    year = timezone.localdate().year
+    has_plan = AccountPlan.objects.filter(year=year).values("client_id")
+    clients = list(Client.objects.exclude(pk__in=has_plan).values_list("pk", flat=True))
+    plans = AccountPlan.objects.bulk_create(
+        AccountPlan(
+            client_id=pk,
+            year=year,
+            revision=1,
+            annual_goals="续约并扩大服务范围\nGrow the account",
+            revenue_target=Decimal("1000000.00"),
+            cost_target=Decimal("700000.00"),
+        )
+        for pk in clients
+    )
+    # bulk_create returns primary keys on PostgreSQL and SQLite 3.35+.
+    PhaseGoal.objects.bulk_create(
+        PhaseGoal(plan=plan, title=title, due_date=dt.date(year, month, 28), position=i)
+        for plan in plans
+        if plan.pk
+        for i, (title, month) in enumerate((("上半年目标", 6), ("Year-end goal", 12)))
+    )
+    stdout.write(f"plans: {len(plans)} scale plans for {year} (n={n})")
