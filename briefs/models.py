@@ -88,7 +88,7 @@ class Brief(models.Model):
         on_delete=models.SET_NULL,
         related_name="briefs",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("brief title"), max_length=200)
     client_problem = models.TextField(_("the client problem, clarified"))
     marketing_problem = models.TextField(_("marketing problem"), blank=True)
     communication_problem = models.TextField(_("communication problem"), blank=True)
@@ -112,7 +112,7 @@ class Brief(models.Model):
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
+        verbose_name=_("written by"),
         on_delete=models.PROTECT,
         related_name="briefs_written",
     )
@@ -259,7 +259,7 @@ class CreativeWork(models.Model):
     brief = models.ForeignKey(
         Brief, verbose_name=_("brief"), on_delete=models.CASCADE, related_name="works"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title of the work"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     previous = models.OneToOneField(
@@ -531,7 +531,7 @@ class Job(models.Model):
         on_delete=models.PROTECT,
         related_name="jobs",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("job name"), max_length=200)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
