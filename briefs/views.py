@@ -339,13 +339,23 @@ def work_detail(request, pk):
             "quality_judgment": judgments.get(Judgment.Level.QUALITY),
             "escalations": escalations,
             "may_escalate": may_escalate,
-            "versions": list(
-                CreativeWork.objects.filter(brief=work.brief, title=work.title).order_by("version")
-            ),
+            "versions": _versions(work),
             "events": with_labels(timeline_for(work)),
             "W": CreativeWork.Status,
         },
     )
+
+
+def _versions(work: CreativeWork) -> list[CreativeWork]:
+    """The chain this version belongs to (v1 -> v2 -> ...), however titles changed."""
+    chain = [work]
+    while chain[0].previous_id:
+        chain.insert(0, CreativeWork.objects.get(pk=chain[0].previous_id))
+    nxt = CreativeWork.objects.filter(previous=chain[-1]).first()
+    while nxt is not None:
+        chain.append(nxt)
+        nxt = CreativeWork.objects.filter(previous=nxt).first()
+    return chain
 
 
 def work_judge(request, pk, level):

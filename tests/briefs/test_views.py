@@ -393,3 +393,18 @@ def test_the_strategy_choices_are_the_clients_approved_plan(cast, as_user):
     html = as_user(cast.am).get(f"{reverse('briefs:brief_create')}?client={cast.client.pk}")
     html = html.content.decode()
     assert "Own the metro story" in html and "Unsigned idea" not in html
+
+
+def test_work_page_lists_the_version_chain(cast, as_user, work):
+    judge(work, cast.am, STRATEGY, NO, reason="other", comment="Again.")
+    v2 = services.work_submit(
+        actor=cast.copywriter,
+        brief=work.brief,
+        title="Renamed",
+        files=[png_upload()],
+        previous=work,
+    )
+    page = as_user(cast.am).get(work.get_absolute_url())
+    assert [v.pk for v in page.context["versions"]] == [work.pk, v2.pk]
+    page = as_user(cast.am).get(v2.get_absolute_url())
+    assert [v.pk for v in page.context["versions"]] == [work.pk, v2.pk]
