@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +42,7 @@ ERR_NOT_RETURNABLE = _("Only a requested invoice can be returned to draft.")
 ERR_WEEK_LOCKED = _("Time up to %(date)s is locked; it can no longer be changed.")
 ERR_NOT_ON_TEAM = _("You can only log time on clients whose team you are on.")
 ERR_DAY_OVER_24 = _("More than 24 hours on %(date)s.")
+ERR_LINK_OTHER_CLIENT = _("The linked brief, meeting or round belongs to another client.")
 ERR_ISSUE_DATE_FUTURE = _("The issue date cannot be in the future.")
 
 
@@ -332,6 +333,8 @@ def timesheet_week_save(*, actor: User, monday: dt.date, rows: list[dict]) -> in
     existing = TimeEntry.objects.select_for_update().filter(
         user=actor, date__gte=days[0], date__lte=days[-1]
     )
+    existing = list(existing)
+    linked = [e for e in existing if not _is_grid_entry(e)]
     existing = [e for e in existing if _is_grid_entry(e)]
     lock = locked_through()
     if lock is not None:
@@ -340,6 +343,8 @@ def timesheet_week_save(*, actor: User, monday: dt.date, rows: list[dict]) -> in
         if any(day <= lock for (_c, _a, day) in touched):
             raise DomainError(ERR_WEEK_LOCKED % {"date": lock.isoformat()})
     per_day: dict[dt.date, Decimal] = {}
+    for e in linked:
+        per_day[e.date] = per_day.get(e.date, ZERO) + e.hours
     for (_c, _a, day), hours in cells.items():
         per_day[day] = per_day.get(day, ZERO) + hours
     for day, total in per_day.items():
@@ -357,4 +362,47 @@ def _is_grid_entry(entry: TimeEntry) -> bool:
     """Entries the weekly grid owns: those not linked to a brief, meeting or round."""
     return not any(
         getattr(entry, f"{name}_id", None) for name in ("brief", "meeting", "presentation_round")
+    )
+
+
+@transaction.atomic
+def time_entry_record(
+    *,
+    actor: User,
+    client: Client,
+    date: dt.date,
+    hours: Decimal,
+    activity: str,
+    note: str = "",
+    brief=None,
+    meeting=None,
+    presentation_round=None,
+) -> TimeEntry:
+    """Log one entry of the actor's own time, optionally linked to what it was
+    spent on (a brief, a meeting, a presentation round): e.g. the meetings app
+    logging the hours of a re-presentation. Same rules as the weekly grid."""
+    if not timesheet_clients_for(actor).filter(pk=client.pk).exists():
+        raise DomainError(ERR_NOT_ON_TEAM)
+    if not isinstance(hours, Decimal):
+        raise TypeError("hours must be a Decimal")
+    lock = locked_through()
+    if lock is not None and date <= lock:
+        raise DomainError(ERR_WEEK_LOCKED % {"date": lock.isoformat()})
+    for linked in (brief, meeting, presentation_round):
+        linked_client = getattr(linked, "client_id", None)
+        if linked is not None and linked_client is not None and linked_client != client.pk:
+            raise DomainError(ERR_LINK_OTHER_CLIENT)
+    booked = TimeEntry.objects.filter(user=actor, date=date).aggregate(s=Sum("hours"))["s"] or ZERO
+    if booked + hours > 24:
+        raise DomainError(ERR_DAY_OVER_24 % {"date": date.isoformat()})
+    return TimeEntry.objects.create(
+        user=actor,
+        client=client,
+        date=date,
+        hours=hours,
+        activity=activity,
+        note=note,
+        brief=brief,
+        meeting=meeting,
+        presentation_round=presentation_round,
     )

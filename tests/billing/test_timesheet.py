@@ -134,3 +134,37 @@ def test_timesheet_defaults_to_this_week(cast, as_user):
     page = as_user(cast.ae).get(reverse("billing:timesheet"))
     assert page.context["monday"] == MONDAY
     assert "2027-03-01" in page.content.decode()
+
+
+def test_time_linked_to_a_meeting_is_logged_and_kept_by_the_weekly_grid(cast, as_user):
+    from tests.meetings.factories import MeetingFactory
+
+    meeting = MeetingFactory(client=cast.client, organiser=cast.am)
+    entry = services.time_entry_record(
+        actor=cast.am,
+        client=cast.client,
+        date=MONDAY,
+        hours=Decimal("1.50"),
+        activity=TimeEntry.Activity.MEETING,
+        meeting=meeting,
+    )
+    assert meeting.time_entries.get() == entry
+    # the grid owns only unlinked entries: saving the week keeps the linked one
+    c = as_user(cast.am)
+    page = c.get(reverse("billing:timesheet"), {"week": MONDAY.isoformat()})
+    assert page.context["linked"] == [entry]
+    c.post(reverse("billing:timesheet"), _post(cast.client.pk, hours=("2", "", "", "", "", "", "")))
+    assert TimeEntry.objects.filter(user=cast.am).count() == 2
+    assert TimeEntry.objects.filter(pk=entry.pk).exists()
+    # linking to another client's meeting, a client not on the team, over 24 h: refused
+    other = MeetingFactory(client=cast.other_client, organiser=cast.outsider)
+    for kwargs in (
+        {"client": cast.client, "meeting": other, "hours": Decimal(1)},
+        {"client": cast.other_client, "hours": Decimal(1)},
+        {"client": cast.client, "hours": Decimal("20.75")},
+    ):
+        with pytest.raises(DomainError):
+            services.time_entry_record(
+                actor=cast.am, date=MONDAY, activity=TimeEntry.Activity.MEETING, **kwargs
+            )
+    assert TimeEntry.objects.filter(user=cast.am).count() == 2
