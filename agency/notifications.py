@@ -32,7 +32,7 @@ def render_for(user, template: str, context: dict) -> tuple[str, str, str]:
     return " ".join(subject.split()), text, html
 
 
-def notify(
+def notification_rows(
     *,
     recipients,
     template: str,
@@ -42,9 +42,10 @@ def notify(
     kind: str = "",
     email: bool = True,
 ) -> list[Notification]:
-    """Create inbox notifications and queue their emails after commit.
+    """Render one unsaved Notification per recipient, in their language.
 
-    Inactive users and duplicate recipients are skipped. Returns the rows.
+    Inactive users and duplicate recipients are skipped. Writes nothing, so a
+    caller may render many and save them at once (the reminder sweep does).
     """
     seen, rows = set(), []
     ct = ContentType.objects.get_for_model(obj) if obj is not None else None
@@ -67,11 +68,42 @@ def notify(
                 send_email=email and bool(user.email),
             )
         )
+    return rows
+
+
+def notifications_save(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows (one query) and queue their emails after commit."""
     Notification.objects.bulk_create(rows)
-    if email:
+    if any(row.send_email for row in rows):
         from .tasks import notification_email_send  # tasks import this module
 
         for row in rows:
             if row.send_email:
                 transaction.on_commit(lambda pk=row.pk: notification_email_send.delay(pk))
     return rows
+
+
+def notify(
+    *,
+    recipients,
+    template: str,
+    context: dict,
+    obj=None,
+    url: str = "",
+    kind: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Create inbox notifications and queue their emails after commit.
+
+    Inactive users and duplicate recipients are skipped. Returns the rows.
+    """
+    rows = notification_rows(
+        recipients=recipients,
+        template=template,
+        context=context,
+        obj=obj,
+        url=url,
+        kind=kind,
+        email=email,
+    )
+    return notifications_save(rows)

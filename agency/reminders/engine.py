@@ -4,15 +4,17 @@
 
 How "exactly once" holds (STYLE.md, healthchecks `sendalerts`):
 
-1. Claim first. A new occurrence is claimed by INSERTing its ReminderLog row;
-   the unique key (kind, object, occurrence) makes a second sweep, a retried
-   task or another worker fail that INSERT and skip. The claim is committed
-   on its own, before anything is sent.
-2. Send and mark sent in ONE transaction: the inbox rows (which are also the
-   email outbox, see agency.notifications) are created, then the log row is
-   flipped CLAIMED -> SENT with a conditional UPDATE on our claim token. If
-   the claim was taken over meanwhile the UPDATE matches nothing, we roll
-   back, and nothing was sent by us.
+1. Claim first. New occurrences are claimed by INSERTing their ReminderLog
+   rows (ON CONFLICT DO NOTHING, with a fresh claim token); the unique key
+   (kind, object, occurrence) makes a second sweep, a retried task or another
+   worker insert nothing and skip. The claims are committed before anything
+   is sent.
+2. Send and mark sent in ONE transaction: the log rows still claimed with
+   our token are locked (SELECT ... FOR UPDATE), the inbox rows (which are
+   also the email outbox, see agency.notifications) of those are inserted and
+   the log rows flipped CLAIMED -> SENT. A claim taken over meanwhile is not
+   in the locked set: we send nothing for it. A takeover waiting on our lock
+   re-reads the row after our commit, finds it SENT and does nothing.
 3. A claim expires (CLAIM_TTL). A worker killed after claiming but before
    committing leaves a CLAIMED row and no inbox rows; a later sweep's retry
    pass takes the expired claim over with a conditional UPDATE and sends it.
@@ -30,12 +32,12 @@ import secrets
 from collections import Counter
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from agency.models import ReminderLog
-from agency.notifications import notify
+from agency.models import Notification, ReminderLog
+from agency.notifications import notification_rows, notifications_save
 
 from .base import Due, Rule
 
@@ -50,32 +52,53 @@ RETRY_DELAY = dt.timedelta(minutes=5)
 S = ReminderLog.Status
 
 
-class LostClaim(Exception):
-    """Our claim expired and another sweep took the reminder over."""
-
-
 def _token() -> str:
     return secrets.token_hex(16)
 
 
+def claim_batch(rule: Rule, dues: list[Due], now: dt.datetime) -> list[tuple[Due, ReminderLog]]:
+    """Claim many occurrences with one INSERT ... ON CONFLICT DO NOTHING.
+
+    The rows carry a fresh claim token, so the rows we inserted are exactly
+    those with our token afterwards; an occurrence another sweep inserted
+    first (PostgreSQL makes us wait for its commit) keeps its own token and is
+    not ours. One commit for the whole batch, before anything is sent.
+    """
+    unique = {}
+    for due in dues:
+        unique.setdefault((due.obj.pk, due.occurrence), due)
+    if not unique:
+        return []
+    token = _token()
+    ct = ContentType.objects.get_for_model(next(iter(unique.values())).obj)
+    rows = [
+        ReminderLog(
+            kind=rule.kind,
+            content_type=ct,
+            object_id=object_id,
+            occurrence=occurrence,
+            status=S.CLAIMED,
+            claim_token=token,
+            claimed_until=now + CLAIM_TTL,
+            attempts=1,
+        )
+        for object_id, occurrence in unique
+    ]
+    with transaction.atomic():
+        ReminderLog.objects.bulk_create(rows, ignore_conflicts=True)
+    mine = ReminderLog.objects.filter(
+        kind=rule.kind,
+        content_type=ct,
+        object_id__in={object_id for object_id, _occ in unique},
+        claim_token=token,
+    )
+    return [(unique[(log.object_id, log.occurrence)], log) for log in mine]
+
+
 def claim_new(rule: Rule, due: Due, now: dt.datetime) -> ReminderLog | None:
-    """INSERT the log row; None if any sweep already has this occurrence."""
-    try:
-        with transaction.atomic():
-            return ReminderLog.objects.create(
-                kind=rule.kind,
-                content_type=ContentType.objects.get_for_model(due.obj),
-                object_id=due.obj.pk,
-                occurrence=due.occurrence,
-                status=S.CLAIMED,
-                claim_token=_token(),
-                claimed_until=now + CLAIM_TTL,
-                attempts=1,
-            )
-    except IntegrityError:
-        # Another sweep inserted it first (PostgreSQL makes us wait for its
-        # commit, then raises): it is theirs.
-        return None
+    """Claim one occurrence; None if any sweep already has it."""
+    claimed = claim_batch(rule, [due], now)
+    return claimed[0][1] if claimed else None
 
 
 def claim_retry(log: ReminderLog, now: dt.datetime) -> ReminderLog | None:
@@ -99,54 +122,92 @@ def claim_retry(log: ReminderLog, now: dt.datetime) -> ReminderLog | None:
     return log
 
 
-def _finish(log: ReminderLog, **fields) -> int:
-    """Conditional update: only while the claim is still ours."""
-    return ReminderLog.objects.filter(
-        pk=log.pk, status=S.CLAIMED, claim_token=log.claim_token
-    ).update(**fields)
+def _error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def send_claimed(rule: Rule, log: ReminderLog, obj, now: dt.datetime) -> str:
-    """Send a claimed reminder. Returns "sent", "skipped", "failed" or "lost"."""
-    try:
-        with transaction.atomic():
-            recipients = [u for u in rule.recipients(obj, log.occurrence) if u and u.is_active]
-            if not recipients:
-                if _finish(log, status=S.SKIPPED, last_error="no recipients") != 1:
-                    raise LostClaim
-                return "skipped"
-            ctx = {"label": rule.label, **rule.context(obj, log.occurrence)}
-            rows = notify(
-                recipients=recipients,
-                template=rule.template,
-                context=ctx,
-                obj=obj,
-                url=rule.url(obj),
-                kind=f"reminder.{rule.kind}",
-            )
-            done = _finish(
-                log,
-                status=S.SENT,
-                sent_at=timezone.now(),
-                recipient_ids=[r.recipient_id for r in rows],
-                last_error="",
-            )
-            if done != 1:
-                raise LostClaim  # rolls the inbox rows back
-    except LostClaim:
-        logger.warning("reminder %s lost its claim; another sweep sends it", log.pk)
-        return "lost"
-    except Exception as exc:
-        logger.exception("reminder %s (%s %s) failed", log.pk, log.kind, log.occurrence)
-        exhausted = log.attempts >= MAX_ATTEMPTS
-        _finish(
-            log,
-            status=S.ABANDONED if exhausted else S.FAILED,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            claimed_until=now + RETRY_DELAY * log.attempts,
+def prepare(rule: Rule, log: ReminderLog, obj) -> list[Notification]:
+    """Who receives it, rendered in their language. Reads only; writes nothing."""
+    recipients = [u for u in rule.recipients(obj, log.occurrence) if u and u.is_active]
+    if not recipients:
+        return []
+    return notification_rows(
+        recipients=recipients,
+        template=rule.template,
+        context={"label": rule.label, **rule.context(obj, log.occurrence)},
+        obj=obj,
+        url=rule.url(obj),
+        kind=f"reminder.{rule.kind}",
+    )
+
+
+def send_claimed(rule: Rule, claimed: list[tuple[object, ReminderLog]], now, counts) -> None:
+    """Send a batch of claimed reminders: render each, then write all at once.
+
+    Rendering (and its failures) happens first, outside any write. Then ONE
+    transaction locks the log rows still claimed by us, inserts the inbox
+    rows of those only, and marks them SENT (or SKIPPED / FAILED). A sweep
+    whose claim was taken over meanwhile finds its row gone from the lock set
+    and sends nothing ("lost"); a crash before the commit leaves the claims
+    to expire and be retried, and no inbox row behind.
+    """
+    prepared, failed = [], []
+    for obj, log in claimed:
+        try:
+            prepared.append((log, prepare(rule, log, obj)))
+        except Exception as exc:
+            logger.exception("reminder %s (%s %s) failed", log.pk, log.kind, log.occurrence)
+            failed.append((log, exc))
+    logs = [log for log, _rows in prepared] + [log for log, _exc in failed]
+    with transaction.atomic():
+        tokens = dict(
+            ReminderLog.objects.select_for_update()
+            .filter(pk__in=[log.pk for log in logs], status=S.CLAIMED)
+            .values_list("pk", "claim_token")
         )
-        return "failed"
-    return "sent"
+
+        def ours(log):
+            if tokens.get(log.pk) == log.claim_token:
+                return True
+            logger.warning("reminder %s lost its claim; another sweep sends it", log.pk)
+            counts["lost"] += 1
+            return False
+
+        prepared = [(log, rows) for log, rows in prepared if ours(log)]
+        failed = [(log, exc) for log, exc in failed if ours(log)]
+        notifications_save([row for _log, rows in prepared for row in rows])
+        # Few UPDATEs: the sent rows grouped by their recipient list (the
+        # invoices of one client share it), the skipped in one, failures by row.
+        sent_at = timezone.now()
+        by_recipients: dict[tuple, list[int]] = {}
+        skipped = []
+        for log, rows in prepared:
+            if rows:
+                key = tuple(row.recipient_id for row in rows)
+                by_recipients.setdefault(key, []).append(log.pk)
+            else:
+                skipped.append(log.pk)
+        for recipient_ids, pks in by_recipients.items():
+            ReminderLog.objects.filter(pk__in=pks).update(
+                status=S.SENT,
+                claim_token="",
+                last_error="",
+                sent_at=sent_at,
+                recipient_ids=list(recipient_ids),
+            )
+            counts["sent"] += len(pks)
+        if skipped:
+            ReminderLog.objects.filter(pk__in=skipped).update(
+                status=S.SKIPPED, claim_token="", last_error="no recipients"
+            )
+            counts["skipped"] += len(skipped)
+        for log, exc in failed:
+            ReminderLog.objects.filter(pk=log.pk).update(
+                status=S.ABANDONED if log.attempts >= MAX_ATTEMPTS else S.FAILED,
+                last_error=_error(exc),
+                claimed_until=now + RETRY_DELAY * log.attempts,
+            )
+            counts["failed"] += 1
 
 
 def retry_pass(rules_by_kind: dict[str, Rule], now: dt.datetime, counts: Counter) -> None:
@@ -170,10 +231,12 @@ def retry_pass(rules_by_kind: dict[str, Rule], now: dt.datetime, counts: Counter
             continue
         obj = rule.get_object(log.object_id)
         if obj is None or not rule.still_due(obj, log.occurrence, now):
-            _finish(claimed, status=S.SKIPPED, last_error="no longer due")
+            ReminderLog.objects.filter(
+                pk=claimed.pk, status=S.CLAIMED, claim_token=claimed.claim_token
+            ).update(status=S.SKIPPED, claim_token="", last_error="no longer due")
             counts["skipped"] += 1
             continue
-        counts[send_claimed(rule, claimed, obj, now)] += 1
+        send_claimed(rule, [(obj, claimed)], now, counts)
 
 
 def sweep(*, now: dt.datetime | None = None, rules=None) -> dict:
@@ -184,11 +247,11 @@ def sweep(*, now: dt.datetime | None = None, rules=None) -> dict:
     rules = RULES if rules is None else rules
     counts: Counter = Counter()
     for rule in rules:
-        for due in rule.due(now):
-            log = claim_new(rule, due, now)
-            if log is None:
-                counts["already_claimed"] += 1
-                continue
-            counts[send_claimed(rule, log, due.obj, now)] += 1
+        dues = list(rule.due(now))
+        claimed = claim_batch(rule, dues, now)
+        if len(claimed) < len(dues):
+            counts["already_claimed"] += len(dues) - len(claimed)
+        if claimed:
+            send_claimed(rule, [(due.obj, log) for due, log in claimed], now, counts)
     retry_pass({r.kind: r for r in rules}, now, counts)
     return dict(counts)

@@ -38,6 +38,42 @@ HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 
 
+def _lead(client):
+    """The account lead, from the sweep's prefetch when there is one."""
+    memberships = getattr(client, "lead_memberships", None)
+    if memberships is None:
+        return client_lead(client)
+    return memberships[0].user if memberships else None
+
+
+def _with_leads(qs, path="client"):
+    """Prefetch each client's lead (and ADs): one query per rule, not per reminder."""
+    from django.db.models import Prefetch
+
+    from accounts.models import TeamMembership
+
+    memberships = TeamMembership.objects.select_related("user").order_by("pk")
+    return qs.prefetch_related(
+        Prefetch(
+            f"{path}__memberships",
+            queryset=memberships.filter(is_lead=True),
+            to_attr="lead_memberships",
+        ),
+        Prefetch(
+            f"{path}__memberships",
+            queryset=memberships.filter(team_role=Role.AD, user__is_active=True),
+            to_attr="ad_memberships",
+        ),
+    )
+
+
+def _ads(client) -> list:
+    memberships = getattr(client, "ad_memberships", None)
+    if memberships is None:
+        return list(team_members(client, [Role.AD]))
+    return [m.user for m in memberships]
+
+
 def _unique(users) -> list:
     seen, out = set(), []
     for u in users:
@@ -54,7 +90,7 @@ class InvoiceRule(Rule):
     def queryset(self):
         from billing.models import Invoice
 
-        return Invoice.objects.select_related("client")
+        return _with_leads(Invoice.objects.select_related("client"))
 
 
 class InvoiceNotIssued(InvoiceRule):
@@ -111,7 +147,7 @@ class InvoiceDueSoon(InvoiceRule):
             yield Due(invoice, self.OCCURRENCE)
 
     def recipients(self, obj, occurrence):
-        return [client_lead(obj.client)]
+        return [_lead(obj.client)]
 
     def still_due(self, obj, occurrence, now):
         return obj.status == obj.Status.ISSUED
@@ -158,9 +194,9 @@ class InvoiceOverdue(InvoiceRule):
 
     def recipients(self, obj, occurrence):
         days = self.days_of(occurrence)
-        people = [client_lead(obj.client)]
+        people = [_lead(obj.client)]
         if days >= self.AD_FROM:
-            people += list(team_members(obj.client, [Role.AD]))
+            people += _ads(obj.client)
         if days >= self.MD_AND_FINANCE_FROM:
             people += list(users_with_role(Role.MD)) + list(users_with_role(Role.FINANCE))
         return _unique(people)
@@ -187,7 +223,7 @@ class MeetingRule(Rule):
     def queryset(self):
         from meetings.models import Meeting
 
-        return Meeting.objects.select_related("client", "organiser")
+        return _with_leads(Meeting.objects.select_related("client", "organiser"))
 
     def base(self, now):
         raise NotImplementedError
@@ -233,7 +269,7 @@ class PresentationNotRehearsed(MeetingRule):
         )
 
     def recipients(self, obj, occurrence):
-        people = [client_lead(obj.client)] if obj.client_id else []
+        people = [_lead(obj.client)] if obj.client_id else []
         round_ = getattr(obj, "presentation_round", None)
         if round_ is not None:
             people += list(round_.presenters.filter(is_active=True))

@@ -71,19 +71,19 @@ def test_a_claimed_occurrence_is_not_claimed_again(overdue_invoice, at_day_30):
 def test_a_sweep_killed_after_claiming_is_sent_by_a_later_sweep(
     overdue_invoice, at_day_30, monkeypatch
 ):
-    real_notify = engine.notify
+    real_notify = engine.notification_rows
 
     def killed(**kwargs):
         raise WorkerKilled
 
-    monkeypatch.setattr(engine, "notify", killed)
+    monkeypatch.setattr(engine, "notification_rows", killed)
     with pytest.raises(WorkerKilled):
         sweep()
     log = ReminderLog.objects.get()
     assert log.status == S.CLAIMED
     assert not overdue_rows().exists()  # the killed transaction left nothing behind
 
-    monkeypatch.setattr(engine, "notify", real_notify)
+    monkeypatch.setattr(engine, "notification_rows", real_notify)
     # While the claim is fresh, nobody else sends it (the dead worker might be alive).
     assert sweep() == {}
     assert not overdue_rows().exists()
@@ -99,7 +99,7 @@ def test_a_sweep_killed_after_claiming_is_sent_by_a_later_sweep(
 def test_a_failure_is_recorded_and_retried_until_it_succeeds(
     overdue_invoice, at_day_30, monkeypatch
 ):
-    real_notify = engine.notify
+    real_notify = engine.notification_rows
     calls = []
 
     def flaky(**kwargs):
@@ -108,7 +108,7 @@ def test_a_failure_is_recorded_and_retried_until_it_succeeds(
             raise RuntimeError("template exploded")
         return real_notify(**kwargs)
 
-    monkeypatch.setattr(engine, "notify", flaky)
+    monkeypatch.setattr(engine, "notification_rows", flaky)
     assert sweep() == {"failed": 1}
     log = ReminderLog.objects.get()
     assert log.status == S.FAILED
@@ -133,7 +133,7 @@ def test_a_reminder_that_keeps_failing_is_abandoned_after_max_attempts(
         calls.append(1)
         raise RuntimeError("smtp down")
 
-    monkeypatch.setattr(engine, "notify", broken)
+    monkeypatch.setattr(engine, "notification_rows", broken)
     for _ in range(MAX_ATTEMPTS + 3):
         sweep()
         at_day_30.shift(engine.RETRY_DELAY * MAX_ATTEMPTS)
@@ -147,10 +147,10 @@ def test_a_reminder_that_keeps_failing_is_abandoned_after_max_attempts(
 def test_a_retry_is_dropped_when_the_invoice_was_paid_meanwhile(
     overdue_invoice, at_day_30, monkeypatch
 ):
-    real_notify = engine.notify
-    monkeypatch.setattr(engine, "notify", lambda **kw: (_ for _ in ()).throw(RuntimeError("x")))
+    real_notify = engine.notification_rows
+    monkeypatch.setattr(engine, "notification_rows", lambda **kw: (_ for _ in ()).throw(RuntimeError("x")))
     sweep()
-    monkeypatch.setattr(engine, "notify", real_notify)
+    monkeypatch.setattr(engine, "notification_rows", real_notify)
     overdue_invoice.status = overdue_invoice.Status.PAID
     overdue_invoice.amount_paid = overdue_invoice.total
     overdue_invoice.save()
@@ -161,7 +161,7 @@ def test_a_retry_is_dropped_when_the_invoice_was_paid_meanwhile(
 
 
 def test_a_sweep_whose_claim_was_taken_over_sends_nothing(overdue_invoice, at_day_30, monkeypatch):
-    real_notify = engine.notify
+    real_notify = engine.notification_rows
 
     def slow_then_overtaken(**kwargs):
         rows = real_notify(**kwargs)
@@ -169,7 +169,7 @@ def test_a_sweep_whose_claim_was_taken_over_sends_nothing(overdue_invoice, at_da
         ReminderLog.objects.update(claim_token="someone-else")
         return rows
 
-    monkeypatch.setattr(engine, "notify", slow_then_overtaken)
+    monkeypatch.setattr(engine, "notification_rows", slow_then_overtaken)
     assert sweep() == {"lost": 1}
     assert not overdue_rows().exists()  # our inbox rows were rolled back
     assert ReminderLog.objects.get().status == S.CLAIMED
