@@ -148,7 +148,9 @@ def test_a_retry_is_dropped_when_the_invoice_was_paid_meanwhile(
     overdue_invoice, at_day_30, monkeypatch
 ):
     real_notify = engine.notification_rows
-    monkeypatch.setattr(engine, "notification_rows", lambda **kw: (_ for _ in ()).throw(RuntimeError("x")))
+    monkeypatch.setattr(
+        engine, "notification_rows", lambda **kw: (_ for _ in ()).throw(RuntimeError("x"))
+    )
     sweep()
     monkeypatch.setattr(engine, "notification_rows", real_notify)
     overdue_invoice.status = overdue_invoice.Status.PAID
