@@ -197,3 +197,9 @@ def test_client_list_query_count_does_not_grow_with_clients(
 def test_home_lists_my_clients(cast, as_user):
     page = as_user(cast.copywriter).get("/").content.decode()
     assert "Huayuan Properties" in page and "Other Co" not in page
+
+
+def test_home_lists_every_client_for_the_md(cast, as_user):
+    page = as_user(cast.md).get("/").content.decode()
+    assert "Huayuan Properties" in page
+    assert "Other Co" in page
