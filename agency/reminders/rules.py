@@ -8,7 +8,7 @@
 | invoice_overdue             | billing.Invoice   | lead; + AD at 30; + MD and finance at 60  | 1, 15, 30, 60 days after ("day-30")       |
 | presentation_not_rehearsed  | meetings.Meeting  | account lead and the round's presenters   | 48 h and 24 h before ("before-48h")       |
 | rehearsal_upcoming          | meetings.Meeting  | the rehearsal's attendees                 | 24 h and 1 h before ("before-1h")         |
-| agenda_not_sent             | meetings.Meeting  | the organiser                             | 24 h before ("before-24h")                |
+| agenda_not_sent             | meetings.Meeting  | the organiser (not for rehearsals)        | 24 h before ("before-24h")                |
 | action_item                 | meetings.ActionItem | its owner                               | the day before due / the day after        |
 | plan_approval_waiting       | plans.AccountPlan | the reviewers still to review, then the MD | 2 business days waiting ("review-r2")    |
 | brief_approval_waiting      | briefs.Brief      | the approver of the current step          | 2 business days waiting ("signing@<ts>")  |
@@ -312,7 +312,12 @@ class AgendaNotSent(MeetingRule):
     def base(self, now):
         from meetings.models import Meeting
 
-        return self.queryset().filter(status=Meeting.Status.PLANNED, agenda_sent_at__isnull=True)
+        # A rehearsal has no agenda to send: it rehearses the presentation.
+        return (
+            self.queryset()
+            .filter(status=Meeting.Status.PLANNED, agenda_sent_at__isnull=True)
+            .exclude(kind=Meeting.Kind.REHEARSAL)
+        )
 
     def recipients(self, obj, occurrence):
         return [obj.organiser]

@@ -218,6 +218,13 @@ def test_agenda_not_sent_reminds_the_organiser_24h_before(cast, at):
     assert at(start + dt.timedelta(hours=1), kind) == {}
 
 
+def test_a_rehearsal_has_no_agenda_reminder(cast, at):
+    m = presentation_meeting(cast.client, cast.ae, aware(2026, 3, 21, 10, 0))
+    start = aware(2026, 3, 20, 10, 0)
+    rehearsal(m, cast.ae, start, attendees=[cast.ae])
+    assert at(start - dt.timedelta(hours=20), "agenda_not_sent") == {}
+
+
 def test_an_agenda_already_sent_silences_the_reminder(cast, at):
     start = aware(2026, 3, 20, 10, 0)
     meeting(cast.client, cast.ae, start, agenda_sent_at=aware(2026, 3, 18, 9, 0))
