@@ -17,10 +17,8 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -30,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Client, TeamMembership, User
+from accounts.models import Client, TeamMembership
 from agency.permissions import NOT_FOUND
 from agency.roles import ACCOUNT_SERVICE, SEES_ALL, Role
 
@@ -108,7 +106,7 @@ def billing_client_get_for_user(user, pk) -> tuple[Client, BillingAccess]:
     return client, access
 
 
-def invoice_get_for_user(user, pk, *, for_update: bool = False) -> tuple[Invoice, BillingAccess]:
+def invoice_get_for_user(user, pk) -> tuple[Invoice, BillingAccess]:
     """The invoice and what the user may do with it; 404 if they may not see it."""
     qs = Invoice.objects.select_related("client", "created_by", "requested_by", "issued_by")
     try:
@@ -119,14 +117,6 @@ def invoice_get_for_user(user, pk, *, for_update: bool = False) -> tuple[Invoice
     if not access.can_view:
         raise Http404(NOT_FOUND)
     return invoice, access
-
-
-def _lead_subquery():
-    return Subquery(
-        TeamMembership.objects.filter(client=OuterRef("client_id"), is_lead=True).values("user_id")[
-            :1
-        ]
-    )
 
 
 def invoice_list_for_user(user) -> QuerySet[Invoice]:
@@ -198,9 +188,10 @@ def ageing_report(
 ) -> AgeingReport:
     """Open amounts by days past due, grouped in the database by client.
 
-    One aggregate query over the issued invoices (the (status, due_date) index),
-    whatever the number of invoices; the by-lead view is summed from the
-    client rows.
+    Two queries whatever the number of invoices: one aggregate over the
+    issued invoices (the (status, due_date) index), one for the clients'
+    leads. The by-lead view is summed from the client rows, so the two views
+    and their totals always agree.
     """
     as_of = as_of or timezone.localdate()
     open_amount = ExpressionWrapper(
@@ -222,34 +213,38 @@ def ageing_report(
     qs = receivables_for_user(user).filter(currency=currency, issue_date__lte=as_of)
     if client is not None:
         qs = qs.filter(client=client)
-    qs = qs.annotate(lead_id=_lead_subquery())
     if lead is not None:
-        qs = qs.filter(lead_id=lead.pk)
+        qs = qs.filter(
+            client_id__in=TeamMembership.objects.filter(user=lead, is_lead=True).values("client_id")
+        )
     zero = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
     aggregates = {
         key: Coalesce(Sum(Case(When(cond, then=open_amount), default=zero)), zero)
         for key, cond in limits.items()
     }
-    rows = (
+    # Grouped by client only; the leads of those clients come in one more query
+    # (grouping by a correlated lead subquery made PostgreSQL evaluate it per row).
+    rows = list(
         qs.order_by()
-        .values("client_id", "client__name", "lead_id")
+        .values("client_id", "client__name")
         .annotate(**aggregates)
         .order_by("client__name", "client_id")
     )
-    rows = list(rows)
-    leads = {
-        u.pk: u for u in User.objects.filter(pk__in={r["lead_id"] for r in rows if r["lead_id"]})
+    lead_of = {
+        m.client_id: m.user
+        for m in TeamMembership.objects.filter(
+            is_lead=True, client_id__in=[r["client_id"] for r in rows]
+        ).select_related("user")
     }
     by_client, by_lead_map = [], {}
     totals = AgeingRow(key=None, label=str(_("Total")))
     no_lead = str(_("No account lead"))
     for r in rows:
-        lead_user = leads.get(r["lead_id"])
+        lead_user = lead_of.get(r["client_id"])
         lead_name = str(lead_user) if lead_user else no_lead
         row = AgeingRow(key=r["client_id"], label=r["client__name"], lead=lead_name)
-        lead_row = by_lead_map.setdefault(
-            r["lead_id"], AgeingRow(key=r["lead_id"], label=lead_name)
-        )
+        lead_key = lead_user.pk if lead_user else None
+        lead_row = by_lead_map.setdefault(lead_key, AgeingRow(key=lead_key, label=lead_name))
         for key in BUCKET_KEYS:
             amount = money(r[key])
             row.amounts[key] = amount
