@@ -50,6 +50,10 @@ class Rule:
     def context(self, obj, occurrence: str) -> dict:
         return {"obj": obj, "occurrence": occurrence}
 
+    def step_label(self, occurrence: str) -> str:
+        """Which step, for the object's page ("30 days overdue"); "" if obvious."""
+        return ""
+
     def url(self, obj) -> str:
         """The link in the email and the inbox: the object's page."""
         return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""

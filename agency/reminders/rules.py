@@ -26,6 +26,7 @@ steps fire from their moment until the next step or the event itself.
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import client_lead, team_members, users_with_role
@@ -155,6 +156,9 @@ class InvoiceDueSoon(InvoiceRule):
     def context(self, obj, occurrence):
         return {"invoice": obj, "client": obj.client, "days": self.DAYS_BEFORE}
 
+    def step_label(self, occurrence):
+        return gettext("3 days before the due date")
+
 
 class InvoiceOverdue(InvoiceRule):
     """The escalation ladder for overdue invoices."""
@@ -212,6 +216,10 @@ class InvoiceOverdue(InvoiceRule):
             "escalated": self.days_of(occurrence) >= self.AD_FROM,
         }
 
+    def step_label(self, occurrence):
+        days = self.days_of(occurrence)
+        return ngettext("%(days)s day overdue", "%(days)s days overdue", days) % {"days": days}
+
 
 # Meetings, presentations, rehearsals, action items -------------------------------
 
@@ -247,6 +255,10 @@ class MeetingRule(Rule):
     def context(self, obj, occurrence):
         hours = dict(self.STEPS)[occurrence]
         return {"meeting": obj, "client": obj.client, "hours": hours}
+
+    def step_label(self, occurrence):
+        hours = dict(self.STEPS).get(occurrence)
+        return gettext("%(hours)s h before") % {"hours": hours} if hours else ""
 
 
 class PresentationNotRehearsed(MeetingRule):
@@ -357,6 +369,11 @@ class ActionItemDue(Rule):
     def url(self, obj):
         return obj.meeting.get_absolute_url()
 
+    def step_label(self, occurrence):
+        if occurrence == self.DAY_AFTER:
+            return gettext("the day after the due date")
+        return gettext("the day before the due date")
+
     def context(self, obj, occurrence):
         return {
             "item": obj,
@@ -438,6 +455,9 @@ class PlanApprovalWaiting(Rule):
             and occurrence == f"{stage}-r{obj.review_round}"
         )
 
+    def step_label(self, occurrence):
+        return gettext("sign-off") if occurrence.startswith("signoff") else gettext("review")
+
     def context(self, obj, occurrence):
         stage, since, _people = self.waiting(obj)
         return {"plan": obj, "client": obj.client, "stage": stage, "since": since}
@@ -504,6 +524,12 @@ class BriefApprovalWaiting(Rule):
 
     def still_due(self, obj, occurrence, now):
         return self.occurrence(obj) == occurrence
+
+    def step_label(self, occurrence):
+        from briefs.models import Brief
+
+        status = occurrence.split("@", 1)[0]
+        return str(Brief.Status(status).label) if status in Brief.Status.values else ""
 
     def context(self, obj, occurrence):
         step = self.steps().get(obj.status)

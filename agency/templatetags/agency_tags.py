@@ -48,6 +48,7 @@ def reminders_sent_about(obj) -> list[dict]:
         out.append(
             {
                 "label": rule.label if rule else log.kind,
+                "step": rule.step_label(log.occurrence) if rule else "",
                 "occurrence": log.occurrence,
                 "sent_at": log.sent_at,
                 "recipients": [names[pk] for pk in log.recipient_ids if pk in names],

@@ -86,7 +86,7 @@ def test_a_presentation_shows_its_rehearsal_reminders(cast, django_assert_max_nu
     presentation = m.presentation_round.presentation
     with django_assert_max_num_queries(8):
         html = render_reminders(presentation)
-    assert "Rehearsal reminder sent to its attendees" in html
+    assert 'Rehearsal reminder sent to its attendees <span class="text-muted">· 24 h before' in html
     assert "Cast ae, Cast copywriter reminded on 2026-03-18 15:00" in html
     assert "No rehearsal held yet: lead and presenters reminded" in html
     assert "Rehearsal reminder sent" in render_reminders(m)  # the presentation meeting too
