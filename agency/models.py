@@ -100,7 +100,7 @@ class ReminderLog(models.Model):
         SENT = "sent", _("sent")
         # the last attempt raised; retried by later sweeps until MAX_ATTEMPTS
         FAILED = "failed", _("failed")
-        # failed MAX_ATTEMPTS times: left for a human (admin shows the error)
+        # failed MAX_ATTEMPTS times: left for a human (`send_reminders --failures`)
         ABANDONED = "abandoned", _("abandoned")
         # no longer relevant when retried (invoice paid, meeting cancelled...)
         SKIPPED = "skipped", _("skipped")

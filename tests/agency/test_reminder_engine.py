@@ -125,7 +125,7 @@ def test_a_failure_is_recorded_and_retried_until_it_succeeds(
 
 
 def test_a_reminder_that_keeps_failing_is_abandoned_after_max_attempts(
-    overdue_invoice, at_day_30, monkeypatch
+    overdue_invoice, at_day_30, monkeypatch, capsys
 ):
     calls = []
 
@@ -142,6 +142,11 @@ def test_a_reminder_that_keeps_failing_is_abandoned_after_max_attempts(
     assert log.attempts == MAX_ATTEMPTS
     assert len(calls) == MAX_ATTEMPTS
     assert "smtp down" in log.last_error
+    call_command("send_reminders", "--failures")
+    assert (
+        f"abandoned invoice_overdue #{log.object_id} day-30 attempts=5: RuntimeError: smtp down"
+        in (capsys.readouterr().out)
+    )
 
 
 def test_a_retry_is_dropped_when_the_invoice_was_paid_meanwhile(

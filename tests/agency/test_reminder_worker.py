@@ -88,3 +88,40 @@ def test_a_worker_delivers_an_overdue_invoice_reminder_end_to_end(private_queue,
     assert len(mailoutbox) == 2
     assert {m.to[0] for m in mailoutbox} == {cast.am.email, cast.ad.email}
     assert all("30 days overdue" in m.subject for m in mailoutbox)
+
+
+def test_a_sweep_task_that_crashes_after_claiming_is_finished_by_a_later_sweep_task(
+    private_queue, cast, mailoutbox, monkeypatch
+):
+    from celery.contrib.testing.worker import start_worker
+
+    from agency.reminders import engine
+    from agency.tasks import reminders_sweep
+
+    app, queue = private_queue
+    InvoiceFactory(
+        client=cast.client,
+        created_by=cast.am,
+        due_date=timezone.localdate() - dt.timedelta(days=30),
+    )
+    real_send = engine.send_claimed
+
+    def die_after_claiming(*args, **kwargs):
+        raise RuntimeError("worker lost right after claiming")
+
+    monkeypatch.setattr(engine, "CLAIM_TTL", dt.timedelta(seconds=1))
+    monkeypatch.setattr(engine, "send_claimed", die_after_claiming)
+    with start_worker(
+        app, pool="solo", concurrency=1, perform_ping_check=False, queues=[queue], loglevel="ERROR"
+    ):
+        reminders_sweep.delay()
+        assert wait_for(lambda: ReminderLog.objects.filter(status="claimed").exists())
+        time.sleep(1.5)  # the claim expires; nothing was sent
+        assert mailoutbox == [] and not Notification.objects.exists()
+        monkeypatch.setattr(engine, "send_claimed", real_send)
+        reminders_sweep.delay()  # the next beat tick
+        assert wait_for(lambda: len(mailoutbox) == 2), "the later sweep did not send it"
+
+    log = ReminderLog.objects.get()
+    assert (log.status, log.attempts) == ("sent", 2)
+    assert Notification.objects.filter(kind="reminder.invoice_overdue").count() == 2
