@@ -122,7 +122,10 @@ class InvoiceNotIssued(InvoiceRule):
         return list(users_with_role(Role.FINANCE))
 
     def still_due(self, obj, occurrence, now):
-        return obj.status == obj.Status.REQUESTED
+        # a failed daily reminder is not worth sending once today's is due
+        return (
+            obj.status == obj.Status.REQUESTED and occurrence == timezone.localdate(now).isoformat()
+        )
 
     def context(self, obj, occurrence):
         return {"invoice": obj, "client": obj.client, "requested_at": obj.requested_at}
@@ -151,7 +154,7 @@ class InvoiceDueSoon(InvoiceRule):
         return [_lead(obj.client)]
 
     def still_due(self, obj, occurrence, now):
-        return obj.status == obj.Status.ISSUED
+        return obj.status == obj.Status.ISSUED and timezone.localdate(now) < obj.due_date
 
     def context(self, obj, occurrence):
         return {"invoice": obj, "client": obj.client, "days": self.DAYS_BEFORE}
@@ -206,7 +209,10 @@ class InvoiceOverdue(InvoiceRule):
         return _unique(people)
 
     def still_due(self, obj, occurrence, now):
-        return obj.status == obj.Status.ISSUED
+        # still unpaid, and no later step has taken over
+        days = obj.days_overdue(timezone.localdate(now))
+        current = max((step for step in self.STEPS if step <= days), default=None)
+        return obj.status == obj.Status.ISSUED and current == self.days_of(occurrence)
 
     def context(self, obj, occurrence):
         return {
@@ -364,6 +370,8 @@ class ActionItemDue(Rule):
         return [obj.owner]
 
     def still_due(self, obj, occurrence, now):
+        if occurrence == self.DAY_BEFORE and timezone.localdate(now) > obj.due_date:
+            return False  # the day-after reminder takes over
         return obj.done_at is None
 
     def url(self, obj):

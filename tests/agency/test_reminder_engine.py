@@ -228,3 +228,19 @@ def test_emails_never_queued_are_queued_again_by_the_sweep(
         with django_capture_on_commit_callbacks(execute=True):
             assert notification_emails_requeue() == 0
     assert len(mailoutbox) == 1
+
+
+def test_a_failed_step_is_not_retried_once_the_next_step_is_due(
+    overdue_invoice, at_day_30, monkeypatch
+):
+    real_notify = engine.notification_rows
+    monkeypatch.setattr(
+        engine, "notification_rows", lambda **kw: (_ for _ in ()).throw(RuntimeError("x"))
+    )
+    sweep()  # day 30 fails
+    monkeypatch.setattr(engine, "notification_rows", real_notify)
+    at_day_30.move_to(aware(2026, 4, 30, 9, 0))  # day 60: the day-30 step is stale
+    counts = sweep()
+    assert counts == {"sent": 1, "skipped": 1}
+    logs = dict(ReminderLog.objects.values_list("occurrence", "status"))
+    assert logs == {"day-30": S.SKIPPED, "day-60": S.SENT}
