@@ -154,7 +154,11 @@ class Invoice(models.Model):
         verbose_name_plural = _("invoices")
 
     def __str__(self):
-        return self.number or _("Invoice draft #%(pk)s") % {"pk": self.pk}
+        if self.number:
+            return self.number
+        if self.status == self.Status.REQUESTED:
+            return _("Invoice request #%(pk)s") % {"pk": self.pk}
+        return _("Invoice draft #%(pk)s") % {"pk": self.pk}
 
     def get_absolute_url(self):
         return reverse("billing:invoice_detail", args=[self.pk])

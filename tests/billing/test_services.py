@@ -201,13 +201,21 @@ def test_payments_refused_to_others_and_on_unissued_invoices(cast, issued):
     assert not Payment.objects.exists()
 
 
-def test_void_keeps_the_row_and_number_and_needs_a_reason(cast, issued):
+def test_void_keeps_the_row_and_number_and_needs_a_reason(
+    cast, issued, mailoutbox, django_capture_on_commit_callbacks
+):
     with pytest.raises(DomainError) as e:
         services.invoice_void(actor=cast.finance, invoice=issued, reason="  ")
     assert e.value.message == services.ERR_REASON_REQUIRED
     with pytest.raises(PermissionDenied):
         services.invoice_void(actor=cast.am, invoice=issued, reason="wrong")
-    services.invoice_void(actor=cast.finance, invoice=issued, reason="Wrong tax rate")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invoice_void(actor=cast.finance, invoice=issued, reason="Wrong tax rate")
+    assert [m.to for m in mailoutbox] == [[cast.am.email]]
+    assert mailoutbox[0].subject == f"Invoice {issued.number} voided"
+    assert "Reason: Wrong tax rate" in mailoutbox[0].body
+    assert "Wrong tax rate" in mailoutbox[0].alternatives[0][0]
     issued.refresh_from_db()
     assert issued.status == Invoice.Status.VOID
     assert issued.number == f"INV-{issued.number_year}-0001"
