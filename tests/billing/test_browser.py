@@ -37,6 +37,7 @@ def test_am_requests_finance_issues_payment_recorded_ageing_shows_it(cast, brows
     page.context.clear_cookies()
     page.login(cast.finance)
     page.goto(page.base + "/")
+    page.shot("home-finance-en")
     page.click("[data-section='Invoices to issue'] a")
     page.fill("#id_fapiao_number", "04400127")
     page.shot("invoice-issue-en")
