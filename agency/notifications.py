@@ -79,7 +79,12 @@ def notifications_save(rows: list[Notification]) -> list[Notification]:
 
         for row in rows:
             if row.send_email:
-                transaction.on_commit(lambda pk=row.pk: notification_email_send.delay(pk))
+                # robust: with eager Celery (no Redis) a failing SMTP server
+                # must not break the request or sweep whose data is committed;
+                # the error is on the row and logged.
+                transaction.on_commit(
+                    lambda pk=row.pk: notification_email_send.delay(pk), robust=True
+                )
     return rows
 
 

@@ -244,3 +244,28 @@ def test_a_failed_step_is_not_retried_once_the_next_step_is_due(
     assert counts == {"sent": 1, "skipped": 1}
     logs = dict(ReminderLog.objects.values_list("occurrence", "status"))
     assert logs == {"day-30": S.SKIPPED, "day-60": S.SENT}
+
+
+def test_an_smtp_failure_is_recorded_on_the_inbox_row_and_does_not_undo_the_reminder(
+    overdue_invoice, at_day_30, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.agency.test_reminder_engine.BrokenEmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep() == {"sent": 1}
+    rows = list(overdue_rows())
+    assert len(rows) == 2  # the inbox still has them
+    assert all(r.emailed_at is None and "SMTP server gone" in r.email_error for r in rows)
+    assert ReminderLog.objects.get().status == S.SENT
+    # not re-queued by the orphan pass: the task retries it (bounded), not the sweep
+    from agency.services import notification_emails_requeue
+
+    at_day_30.shift(dt.timedelta(minutes=30))
+    assert notification_emails_requeue() == 0
+
+
+class BrokenEmailBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP server gone")
