@@ -94,6 +94,8 @@ def fill(path):
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         entry.previous_msgid = None
+        entry.previous_msgid_plural = None
+        entry.previous_msgctxt = None
     po.save()
     po.save_as_mofile(str(MO))
     if unknown:
