@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/agency .venv/bin/python bench/reminders_sweep.py
 
-Works in a throw-away test database (test_<name>, created and dropped here),
+Works in a throw-away database (bench_reminders_<name>, created and dropped here),
 never in the database DATABASE_URL names. Prints the time of one sweep that
 sends the due reminders, and of the next sweep that finds nothing left: the
 steady-state cost beat pays every five minutes. Target: well under a second.
@@ -173,6 +173,9 @@ def main():
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     old_name = connection.settings_dict["NAME"]
+    if connection.vendor != "sqlite":
+        # its own database: never the one a concurrent pytest run uses (test_<name>)
+        connection.settings_dict["TEST"]["NAME"] = f"bench_reminders_{old_name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         t0 = time.perf_counter()
