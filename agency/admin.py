@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, TimelineEvent
+from .models import Notification, ReminderLog, TimelineEvent
 
 
 @admin.register(TimelineEvent)
@@ -17,3 +17,26 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     list_select_related = ("recipient",)
     search_fields = ("subject", "recipient__full_name")
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """Failed and abandoned reminders are looked at here (or `send_reminders --failures`)."""
+
+    list_display = (
+        "created_at",
+        "kind",
+        "content_type",
+        "object_id",
+        "occurrence",
+        "status",
+        "attempts",
+        "sent_at",
+    )
+    list_filter = ("status", "kind")
+    list_select_related = ("content_type",)
+    search_fields = ("kind", "occurrence", "last_error")
+    readonly_fields = [f.name for f in ReminderLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

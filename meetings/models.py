@@ -310,6 +310,12 @@ class ActionItem(models.Model):
         indexes = [
             models.Index(fields=["client", "done_at"]),
             models.Index(fields=["owner", "done_at"]),
+            # The reminder sweep reads open items by due date ("due tomorrow" / "overdue").
+            models.Index(
+                fields=["due_date"],
+                condition=models.Q(done_at__isnull=True),
+                name="actionitem_open_due",
+            ),
         ]
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
