@@ -12,31 +12,38 @@ logger = logging.getLogger(__name__)
 
 
 def notification_email_send(*, notification_id: int) -> bool:
-    """Claim the row with a conditional update, then send. Returns True if sent.
+    """Claim the row, send, and commit the claim only once the email is sent.
 
-    The claim (`emailed_at IS NULL` -> now) makes a retried or duplicated task
-    a no-op; on failure the claim is released and the error recorded.
+    The claim (`emailed_at IS NULL` -> now) is an UPDATE inside a transaction
+    that stays open while the email is handed to the mail server: a duplicate
+    task waits on the row lock, then finds the row sent and does nothing. A
+    worker killed mid-send never commits, so the database drops its claim and
+    the redelivered task (acks_late) or the sweep's requeue sends the email.
+    A failure rolls the claim back, records the error and re-raises (the
+    Celery task retries). The one window for a duplicate is a crash between
+    the mail server accepting the email and the commit.
     """
-    claimed = Notification.objects.filter(
-        pk=notification_id, emailed_at=None, send_email=True
-    ).update(emailed_at=timezone.now())
-    if claimed != 1:
-        return False
-    n = Notification.objects.select_related("recipient").get(pk=notification_id)
-    message = EmailMultiAlternatives(
-        subject=n.subject,
-        body=n.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[n.recipient.email],
-    )
-    if n.body_html:
-        message.attach_alternative(n.body_html, "text/html")
     try:
-        message.send()
+        with transaction.atomic():
+            claimed = Notification.objects.filter(
+                pk=notification_id, emailed_at=None, send_email=True
+            ).update(emailed_at=timezone.now(), email_error="")
+            if claimed != 1:
+                return False
+            n = Notification.objects.select_related("recipient").get(pk=notification_id)
+            message = EmailMultiAlternatives(
+                subject=n.subject,
+                body=n.body_text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[n.recipient.email],
+            )
+            if n.body_html:
+                message.attach_alternative(n.body_html, "text/html")
+            message.send()
     except Exception as exc:
         logger.exception("email for notification %s failed", notification_id)
         Notification.objects.filter(pk=notification_id).update(
-            emailed_at=None, email_error=f"{type(exc).__name__}: {exc}"[:2000]
+            email_error=f"{type(exc).__name__}: {exc}"[:2000]
         )
         raise
     return True

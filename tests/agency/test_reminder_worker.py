@@ -125,3 +125,138 @@ def test_a_sweep_task_that_crashes_after_claiming_is_finished_by_a_later_sweep_t
     log = ReminderLog.objects.get()
     assert (log.status, log.attempts) == ("sent", 2)
     assert Notification.objects.filter(kind="reminder.invoice_overdue").count() == 2
+
+
+class SmtpCatcher:
+    """A tiny SMTP server on 127.0.0.1: the first connection gets no greeting
+    (a mail server that hangs), the later ones are served and recorded."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.messages: list[str] = []
+        self.hung = threading.Event()
+        self.held = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        import threading
+
+        while True:
+            try:
+                conn, _addr = self.sock.accept()
+            except OSError:
+                return  # closed
+            if not self.hung.is_set():
+                self.held.append(conn)
+                self.hung.set()
+            else:
+                threading.Thread(target=self.handle, args=(conn,), daemon=True).start()
+
+    def handle(self, conn):
+        def say(line):
+            conn.sendall(line.encode() + b"\r\n")
+
+        say("220 catcher")
+        data, lines = False, []
+        for raw in conn.makefile("rb"):
+            line = raw.decode(errors="replace").rstrip("\r\n")
+            if data:
+                if line == ".":
+                    self.messages.append("\n".join(lines))
+                    data, lines = False, []
+                    say("250 queued")
+                else:
+                    lines.append(line)
+            elif line[:4].upper() == "DATA":
+                data = True
+                say("354 go on")
+            elif line[:4].upper() == "QUIT":
+                say("221 bye")
+                break
+            else:
+                say("250 ok")
+        conn.close()
+
+    def close(self):
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+def test_a_worker_process_killed_while_sending_has_the_email_sent_once_on_redelivery(
+    private_queue, require_postgres, cast, tmp_path
+):
+    """A separate `celery worker` process (prefork, acks_late, Redis) whose pool
+    child is SIGKILLed while handing a reminder email to a hung mail server:
+    the database drops the dead child's claim, the broker redelivers the task,
+    and the email goes out exactly once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    from agency.reminders import sweep
+
+    _app, queue = private_queue
+    InvoiceFactory(
+        client=cast.client, created_by=cast.am, due_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert sweep().get("sent") == 1  # day 1: the lead only; the email task is now on Redis
+    notification = Notification.objects.get(kind="reminder.invoice_overdue")
+    assert notification.recipient == cast.am and notification.emailed_at is None
+
+    db = connection.settings_dict  # the test database
+    smtp = SmtpCatcher()
+    env = os.environ | {
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+        "CONN_MAX_AGE": "0",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    log = (tmp_path / "worker.log").open("w")
+    command = [sys.executable, "-m", "celery", "-A", "agency", "worker", "-Q", queue]
+    command += ["--pool=prefork", "--concurrency=1", "--without-gossip", "--without-mingle"]
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [*command, "--without-heartbeat", "--loglevel=INFO"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert smtp.hung.wait(60), "the worker never tried to send"
+        time.sleep(0.5)
+        # mid-send: the claim is not committed, so nobody else sees it
+        notification.refresh_from_db()
+        assert notification.emailed_at is None
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+        assert len(children) == 1, children
+        os.kill(int(children[0]), signal.SIGKILL)  # the pool child dies mid-send
+
+        assert wait_for(lambda: len(smtp.messages) >= 1, 60), (
+            "the redelivered task sent nothing:\n" + (tmp_path / "worker.log").read_text()
+        )
+        time.sleep(2)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        smtp.close()
+        log.close()
+
+    assert len(smtp.messages) == 1
+    assert cast.am.email in smtp.messages[0]
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None and notification.email_error == ""
