@@ -242,21 +242,24 @@ class MeetingRule(Rule):
     def base(self, now):
         raise NotImplementedError
 
+    def windows(self) -> dict[str, tuple[int, int]]:
+        """occurrence -> (lower, upper) hours before the start: each step owns
+        the window from its moment to the next step's (or the start), so
+        (start - 48h, start - 24h] belongs to "before-48h"."""
+        hours = [h for _occ, h in self.STEPS] + [0]
+        return {occ: (hours[i + 1], upper) for i, (occ, upper) in enumerate(self.STEPS)}
+
     def due(self, now):
-        # Each step owns the window from its moment to the next step's (or the
-        # start): (start - 48h, start - 24h] belongs to "before-48h".
-        upper_bounds = [hours for _occ, hours in self.STEPS]
-        for i, (occurrence, hours) in enumerate(self.STEPS):
-            lower = upper_bounds[i + 1] if i + 1 < len(self.STEPS) else 0
-            qs = self.base(now).filter(
-                start__gt=now + dt.timedelta(hours=lower),
-                start__lte=now + dt.timedelta(hours=hours),
-            )
+        for occurrence, (lower, upper) in self.windows().items():
+            qs = self.base(now).filter(start__gt=now + lower * HOUR, start__lte=now + upper * HOUR)
             for meeting in self.not_logged(qs, occurrence):
                 yield Due(meeting, occurrence)
 
     def still_due(self, obj, occurrence, now):
-        return obj.status == obj.Status.PLANNED and obj.start > now
+        # a retry late enough to fall in the next step's window is dropped
+        lower, upper = self.windows()[occurrence]
+        in_window = now + lower * HOUR < obj.start <= now + upper * HOUR
+        return obj.status == obj.Status.PLANNED and in_window
 
     def context(self, obj, occurrence):
         hours = dict(self.STEPS)[occurrence]
@@ -370,8 +373,8 @@ class ActionItemDue(Rule):
         return [obj.owner]
 
     def still_due(self, obj, occurrence, now):
-        if occurrence == self.DAY_BEFORE and timezone.localdate(now) > obj.due_date:
-            return False  # the day-after reminder takes over
+        if occurrence == self.DAY_BEFORE and timezone.localdate(now) >= obj.due_date:
+            return False  # "due tomorrow" is wrong from the due date on
         return obj.done_at is None
 
     def url(self, obj):

@@ -269,3 +269,47 @@ class BrokenEmailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP server gone")
+
+
+def _crash_then_retry_at(kind, first, later, monkeypatch):
+    """A sweep at `first` dies while rendering; the retry pass runs at `later`."""
+    real_rows = engine.notification_rows
+
+    def boom(**kw):
+        raise RuntimeError("template broke")
+
+    monkeypatch.setattr(engine, "notification_rows", boom)
+    with time_machine.travel(first, tick=False):
+        sweep()
+    monkeypatch.setattr(engine, "notification_rows", real_rows)
+    with time_machine.travel(later, tick=False):
+        sweep()
+    return dict(ReminderLog.objects.filter(kind=kind).values_list("occurrence", "status"))
+
+
+def test_a_failed_24h_rehearsal_reminder_is_not_sent_once_the_1h_one_is_due(cast, monkeypatch):
+    from .factories import presentation_meeting, rehearsal
+
+    start = aware(2026, 3, 19, 15, 0)
+    m = presentation_meeting(cast.client, cast.ae, aware(2026, 3, 20, 10, 0))
+    rehearsal(m, cast.ae, start, attendees=[cast.ae])
+    logs = _crash_then_retry_at(
+        "rehearsal_upcoming",
+        start - dt.timedelta(hours=24),
+        start - dt.timedelta(minutes=50),  # the retry comes late: the 1 h step is due
+        monkeypatch,
+    )
+    assert logs == {"before-24h": S.SKIPPED, "before-1h": S.SENT}
+    assert Notification.objects.filter(kind="reminder.rehearsal_upcoming").count() == 1
+
+
+def test_a_failed_due_tomorrow_reminder_is_not_sent_on_the_due_date(cast, monkeypatch):
+    from .factories import action_item, meeting
+
+    m = meeting(cast.client, cast.am, aware(2026, 3, 10, 10, 0), status="held")
+    action_item(m, cast.ae, dt.date(2026, 3, 20))
+    logs = _crash_then_retry_at(
+        "action_item", aware(2026, 3, 19, 23, 55), aware(2026, 3, 20, 0, 10), monkeypatch
+    )
+    assert logs == {"day-before": S.SKIPPED}
+    assert not Notification.objects.filter(kind="reminder.action_item").exists()
