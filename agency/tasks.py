@@ -30,7 +30,10 @@ def notification_email_send(notification_id: int) -> bool:
 
 @shared_task(acks_late=True, ignore_result=True)
 def reminders_sweep() -> dict:
-    """One reminder sweep (beat runs it every few minutes; see agency/schedule.py).
+    """One reminder sweep, then the emails whose task never reached the broker.
+
+    Beat runs it every few minutes (agency/schedule.py); `send_reminders` runs
+    the same function in-process.
 
     acks_late: a worker that dies mid-sweep leaves the message for another
     worker; the sweep is idempotent (every reminder is claimed in the log
@@ -39,5 +42,7 @@ def reminders_sweep() -> dict:
     from .reminders import sweep
 
     counts = sweep()
-    counts["emails_requeued"] = services.notification_emails_requeue()
+    requeued = services.notification_emails_requeue()
+    if requeued:
+        counts["emails_requeued"] = requeued
     return counts

@@ -313,3 +313,18 @@ def test_a_failed_due_tomorrow_reminder_is_not_sent_on_the_due_date(cast, monkey
     )
     assert logs == {"day-before": S.SKIPPED}
     assert not Notification.objects.filter(kind="reminder.action_item").exists()
+
+
+def test_send_reminders_also_queues_emails_that_never_reached_the_broker(
+    cast, mailoutbox, capsys, django_capture_on_commit_callbacks
+):
+    from agency.notifications import notify
+
+    with time_machine.travel(DAY_30, tick=False) as t:
+        # outside a captured commit: the process died before queueing the email
+        notify(recipients=[cast.ae], template="reminders/agenda_not_sent", context={}, obj=None)
+        t.shift(dt.timedelta(minutes=11))
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders")
+    assert "emails_requeued: 1" in capsys.readouterr().out
+    assert [m.to for m in mailoutbox] == [[cast.ae.email]]

@@ -6,7 +6,7 @@ python manage.py send_reminders --queue    # as a Celery task on the workers
 
 from django.core.management.base import BaseCommand
 
-from agency.reminders import sweep
+from agency.tasks import reminders_sweep
 
 
 class Command(BaseCommand):
@@ -27,12 +27,10 @@ class Command(BaseCommand):
             self.list_failures()
             return
         if queue:
-            from agency.tasks import reminders_sweep
-
             reminders_sweep.delay()
             self.stdout.write("Reminder sweep queued.")
             return
-        counts = sweep()
+        counts = reminders_sweep()  # the task's body, in this process
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing due"
         self.stdout.write(self.style.SUCCESS(f"Reminders: {summary}"))
 
