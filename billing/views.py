@@ -348,14 +348,27 @@ def ageing_export(request, fmt):
     return _table_response(header, table, fmt, _export_name(report, fmt), _("Ageing"))
 
 
+# A text cell starting with one of these is run as a formula by Excel and
+# LibreOffice when the CSV is opened (CSV / formula injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    """Numbers as plain 2-decimal figures; text that would start a formula
+    (a client named "=HYPERLINK(...)") is neutralised with a leading quote."""
+    if not isinstance(value, str):
+        return f"{value:.2f}"
+    return f"'{value}" if value.startswith(FORMULA_START) else value
+
+
 def _table_response(header, table, fmt, filename, sheet_title):
     """The same rows as the page, as CSV or Excel (numbers stay numbers)."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
+        writer.writerow([_csv_cell(v) for v in header])
         for row in table:
-            writer.writerow([v if isinstance(v, str) else f"{v:.2f}" for v in row])
+            writer.writerow([_csv_cell(v) for v in row])
         # A BOM so that Excel opens the Chinese client names correctly.
         response = HttpResponse(
             "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
@@ -369,10 +382,14 @@ def _table_response(header, table, fmt, filename, sheet_title):
         ws.append(header)
         for row in table:
             ws.append(row)
-        for column in ws.iter_cols(min_row=2):
+        for column in ws.iter_cols():
             for cell in column:
                 if isinstance(cell.value, numbers.Number):
                     cell.number_format = "#,##0.00"
+                elif cell.data_type == "f":
+                    # openpyxl stores any text starting with "=" as a formula:
+                    # a client's name is text, never something Excel runs.
+                    cell.data_type = "s"
         out = io.BytesIO()
         wb.save(out)
         response = HttpResponse(

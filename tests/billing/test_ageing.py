@@ -165,3 +165,38 @@ def test_ageing_runs_a_fixed_number_of_queries(
         _issued(ClientFactory(), i * 5, "1.00")
     with django_assert_max_num_queries(12):
         c.get(reverse("billing:ageing"))
+
+
+@time_machine.travel(NOON_SHANGHAI, tick=False)
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x","y")', "+1+cmd", "-2+3", "@SUM(A1)"])
+def test_exports_neutralise_names_that_would_run_as_formulas(cast, as_user, name):
+    """CSV / formula injection: a client named "=HYPERLINK(...)" is text in the
+    CSV (a leading quote) and a text cell in Excel, never a formula."""
+    cast.client.name = cast.client.short_name = name
+    cast.client.save(update_fields=["name", "short_name"])
+    cast.am.full_name = "=cmd|' /C calc'!A0"
+    cast.am.save(update_fields=["full_name"])
+    _issued(cast.client, 10, "100.00")
+    c = as_user(cast.finance)
+
+    response = c.get(reverse("billing:ageing_export", args=["csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][:2] == [f"'{name}", "'=cmd|' /C calc'!A0"]
+    assert rows[1][-1] == "100.00"
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@")) and not cell.startswith("-"), cell
+
+    response = c.get(reverse("billing:ageing_export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A2"].value == name
+    assert sheet["A2"].data_type == "s"
+    assert sheet["B2"].data_type == "s"
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+    response = c.get(reverse("billing:profitability_export", args=["csv"]), {"year": 2027})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [f"'{name}", "100.00"] in [row[:2] for row in rows]
+    response = c.get(reverse("billing:profitability_export", args=["xlsx"]), {"year": 2027})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
