@@ -123,6 +123,14 @@ def test_the_overdue_ladder_escalates(cast, at, days, expected):
     assert names(at(moment, "invoice_overdue")) == expected
 
 
+def test_an_overdue_step_starts_at_shanghai_midnight_not_utc_midnight(cast, at):
+    InvoiceFactory(client=cast.client, created_by=cast.am, due_date=dt.date(2026, 3, 1))
+    # 1 March 23:59 in Shanghai is still the due date; 2 March 00:00 in Shanghai is
+    # day 1 although UTC still reads 1 March (16:00).
+    assert at(aware(2026, 3, 1, 23, 59), "invoice_overdue") == {}
+    assert names(at(aware(2026, 3, 2, 0, 0), "invoice_overdue")) == {"cast-am"}
+
+
 def test_the_overdue_ladder_walked_day_by_day_sends_four_steps(cast, at):
     InvoiceFactory(client=cast.client, created_by=cast.am, due_date=dt.date(2026, 3, 1))
     log = {}

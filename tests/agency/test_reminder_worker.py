@@ -199,6 +199,7 @@ def test_a_worker_process_killed_while_sending_has_the_email_sent_once_on_redeli
     import subprocess
     import sys
     from pathlib import Path
+    from urllib.parse import quote
 
     from django.conf import settings
     from django.db import connection
@@ -214,9 +215,11 @@ def test_a_worker_process_killed_while_sending_has_the_email_sent_once_on_redeli
     assert notification.recipient == cast.am and notification.emailed_at is None
 
     db = connection.settings_dict  # the test database
+    user, password = quote(db["USER"] or "", safe=""), quote(db["PASSWORD"] or "", safe="")
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
     smtp = SmtpCatcher()
     env = os.environ | {
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": f"postgres://{user}:{password}@{host}:{port}/{db['NAME']}",
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
         "CONN_MAX_AGE": "0",
