@@ -6,6 +6,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.selectors import team_members
 
 from .models import AccountPlan, Activity, PhaseGoal, PlanReview, Strategy
@@ -13,6 +14,25 @@ from .services import RowChanges
 
 ERR_NEGATIVE = _("Cannot be negative.")
 ERR_DATE_OUTSIDE_YEAR = _("The due date must fall within the plan year %(year)s.")
+ERR_ROW_GONE = _(
+    "This row was removed by someone else meanwhile: remove it here too, or add it again."
+)
+
+
+def owner_choices_queryset(plan: AccountPlan):
+    """Team members, plus anyone already owning an activity of this plan (who
+    may have left the team since): an old owner must not block saving."""
+    current = User.objects.filter(pk__in=plan.activities.values("owner_id")).distinct()
+    return (team_members(plan.client) | current).order_by("full_name")
+
+
+def plan_row_choices(plan: AccountPlan) -> dict:
+    """The select choices of every row form, loaded once per page instead of
+    once per row (a plan has dozens of rows)."""
+    return {
+        "phase_goals": [(g.pk, str(g)) for g in plan.phase_goals.all()],
+        "owner": [("", "---------")] + [(u.pk, str(u)) for u in owner_choices_queryset(plan)],
+    }
 
 
 class PlanForm(forms.ModelForm):
@@ -56,7 +76,7 @@ class PhaseGoalForm(forms.ModelForm):
         fields = ["title", "measure", "due_date", "status"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, plan: AccountPlan, **kwargs):
+    def __init__(self, *args, plan: AccountPlan, choices: dict | None = None, **kwargs):
         self.plan = plan
         super().__init__(*args, **kwargs)
 
@@ -80,12 +100,14 @@ class StrategyForm(forms.ModelForm):
         }
         help_texts = {"phase_goals": _("Save the plan first to link newly added phase goals.")}
 
-    def __init__(self, *args, plan: AccountPlan, **kwargs):
+    def __init__(self, *args, plan: AccountPlan, choices: dict | None = None, **kwargs):
         self.plan = plan
         super().__init__(*args, **kwargs)
         # Only this plan's saved phase goals can be linked.
         self.fields["phase_goals"].queryset = plan.phase_goals.all()
         self.fields["phase_goals"].required = False
+        if choices is not None:
+            self.fields["phase_goals"].choices = choices["phase_goals"]
 
     def _post_clean(self):
         pass
@@ -115,10 +137,12 @@ class ActivityForm(forms.ModelForm):
             ]
         }
 
-    def __init__(self, *args, plan: AccountPlan, **kwargs):
+    def __init__(self, *args, plan: AccountPlan, choices: dict | None = None, **kwargs):
         self.plan = plan
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = team_members(plan.client).order_by("full_name")
+        self.fields["owner"].queryset = owner_choices_queryset(plan)
+        if choices is not None:
+            self.fields["owner"].choices = choices["owner"]
 
     def clean(self):
         data = super().clean()
@@ -134,6 +158,11 @@ class ActivityForm(forms.ModelForm):
 
 class RowFormSet(BaseInlineFormSet):
     """Rows of one plan; the deleted and kept rows become `RowChanges` for the service."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A hidden row id that no longer exists: a row deleted by a concurrent save.
+        form.fields[self._pk_field.name].error_messages["invalid_choice"] = ERR_ROW_GONE
 
     def changes(self) -> RowChanges:
         changes = RowChanges()

@@ -66,7 +66,11 @@ def plan_access_for_client(user, client: Client) -> PlanAccess:
     team_role = membership.team_role if membership else None
     roles: list[str] = []
     if access.can_view_work:
-        bd_on_team = TeamMembership.objects.filter(client=client, team_role=Role.BD).exists()
+        # Same rule as business_reviewers(): an inactive BD does not count, or
+        # nobody could review the plan.
+        bd_on_team = TeamMembership.objects.filter(
+            client=client, team_role=Role.BD, user__is_active=True
+        ).exists()
         if team_role == Role.BD or (user.role == Role.MD and not bd_on_team):
             roles.append(PlanReview.ReviewerRole.BUSINESS.value)
         if team_role == Role.CREATIVE_DIRECTOR:
@@ -167,7 +171,9 @@ def plans_awaiting_review_by(user) -> QuerySet[AccountPlan]:
     business = Q(client_id__in=bd_clients)
     if user.role == Role.MD:
         # The MD reviews as the business reviewer only where no BD is on the team.
-        with_bd = TeamMembership.objects.filter(team_role=Role.BD).values("client_id")
+        with_bd = TeamMembership.objects.filter(team_role=Role.BD, user__is_active=True).values(
+            "client_id"
+        )
         business |= ~Q(client_id__in=with_bd)
     base = AccountPlan.objects.filter(status=AccountPlan.Status.SUBMITTED).select_related("client")
     business_pending = base.filter(business).exclude(
@@ -199,7 +205,9 @@ def plans_awaiting_sign_off() -> QuerySet[AccountPlan]:
         decision=PlanReview.Decision.AGREE,
         round=F("plan__review_round"),
     ).values("plan_id")
-    has_cd = TeamMembership.objects.filter(team_role=Role.CREATIVE_DIRECTOR).values("client_id")
+    has_cd = TeamMembership.objects.filter(
+        team_role=Role.CREATIVE_DIRECTOR, user__is_active=True
+    ).values("client_id")
     return (
         plans.exclude(pk__in=objected)
         .filter(pk__in=agreed_business)

@@ -24,15 +24,20 @@ from .forms import (
     ReviewForm,
     SignOffForm,
     StrategyFormSet,
+    plan_row_choices,
 )
-from .models import AccountPlan, PhaseGoal
+from .models import AccountPlan, PhaseGoal, PlanReview
 from .selectors import (
+    business_reviewers,
+    creative_reviewers,
     plan_access_for_client,
     plan_detail_data,
     plan_get_for_user,
     plan_list_for_user,
     required_review_roles,
 )
+
+ERR_NOT_SAVED = gettext_lazy("The plan was not saved: correct the errors marked below.")
 
 ACTION_LABELS = {
     "created": gettext_lazy("Plan started"),
@@ -97,18 +102,35 @@ def plan_create(request, client_pk):
     )
 
 
+def pending_reviews(plan, required_roles, done_roles) -> list[tuple[str, list]]:
+    """(role label, people) still to review this submission, so everyone sees who."""
+    if plan.status != AccountPlan.Status.SUBMITTED:
+        return []
+    people = {
+        PlanReview.ReviewerRole.BUSINESS: business_reviewers,
+        PlanReview.ReviewerRole.CREATIVE: creative_reviewers,
+    }
+    return [
+        (PlanReview.ReviewerRole(role).label, list(people[role](plan.client)))
+        for role in required_roles
+        if role not in done_roles
+    ]
+
+
 def plan_detail(request, pk):
     plan, access = plan_get_for_user(request.user, pk)
     data = plan_detail_data(plan)
     done_roles = {r.role for r in data["current_reviews"]}
+    required_roles = required_review_roles(plan.client)
     context = {
         "plan": plan,
         "access": access,
         **data,
         "events": timeline_events(plan),
-        "required_roles": required_review_roles(plan.client),
+        "required_roles": required_roles,
         "all_agreed": services.plan_all_agreed(plan),
         "missing": services.plan_missing_parts(plan) if plan.is_editable else [],
+        "pending_reviews": pending_reviews(plan, required_roles, done_roles),
         "may_review": plan.status == AccountPlan.Status.SUBMITTED
         and any(r not in done_roles for r in access.review_roles),
         "review_form": ReviewForm(),
@@ -122,10 +144,15 @@ def plan_detail(request, pk):
 
 
 def _formsets(plan, data=None):
-    kwargs = {"instance": plan, "form_kwargs": {"plan": plan}}
+    kwargs = {"instance": plan, "form_kwargs": {"plan": plan, "choices": plan_row_choices(plan)}}
     return {
         "phase_goals": PhaseGoalFormSet(data, prefix="goals", **kwargs),
-        "strategies": StrategyFormSet(data, prefix="strategies", **kwargs),
+        "strategies": StrategyFormSet(
+            data,
+            prefix="strategies",
+            queryset=plan.strategies.prefetch_related("phase_goals"),
+            **kwargs,
+        ),
         "activities": ActivityFormSet(data, prefix="activities", **kwargs),
     }
 
@@ -141,7 +168,9 @@ def plan_edit(request, pk):
     newer = None
     if request.method == "POST":
         valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
-        if valid:
+        if not valid:
+            messages.error(request, ERR_NOT_SAVED)
+        else:
             try:
                 services.plan_save(
                     actor=request.user,

@@ -1,0 +1,136 @@
+"""Defects found in review: each test fails without its fix."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plans import services
+from plans.forms import ERR_ROW_GONE
+from plans.selectors import plans_awaiting_review_by, plans_awaiting_sign_off
+from plans.views import ERR_NOT_SAVED
+
+from .factories import ActivityFactory, PhaseGoalFactory, StrategyFactory
+from .test_views import management, messages_of, plan_post
+
+
+def _edit_page_queries(c, plan) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert c.get(reverse("plans:plan_edit", args=[plan.pk])).status_code == 200
+    return len(queries)
+
+
+def test_edit_page_query_count_does_not_grow_with_rows(cast, as_user, draft_plan):
+    c = as_user(cast.am)
+    few = _edit_page_queries(c, draft_plan)
+    for _ in range(10):
+        goal = PhaseGoalFactory(plan=draft_plan)
+        StrategyFactory(plan=draft_plan).phase_goals.add(goal)
+        ActivityFactory(plan=draft_plan, owner=cast.ae)
+    assert _edit_page_queries(c, draft_plan) == few
+
+
+def test_a_row_deleted_by_a_concurrent_save_is_reported_not_silently_refused(
+    cast, as_user, draft_plan
+):
+    # given: the AE's form still holds a strategy that the AM deleted meanwhile
+    strategy = draft_plan.strategies.get()
+    strategy_id = strategy.pk
+    strategy.delete()
+    data = plan_post(
+        draft_plan,
+        annual_goals="AE 的目标",
+        **management("strategies", 1, 1),
+        **{"strategies-0-id": strategy_id, "strategies-0-title": "AE 改的策略"},
+    )
+    # when
+    response = as_user(cast.ae).post(reverse("plans:plan_edit", args=[draft_plan.pk]), data)
+    # then: nothing saved, and the user is told what and where
+    assert response.status_code == 200
+    assert str(ERR_NOT_SAVED) in messages_of(response)
+    assert str(ERR_ROW_GONE) in response.content.decode()
+    draft_plan.refresh_from_db()
+    assert draft_plan.version == 1
+
+
+def test_an_activity_owner_who_left_the_team_does_not_block_saving(cast, as_user, draft_plan):
+    activity = draft_plan.activities.get()
+    activity.owner = cast.media
+    activity.save()
+    cast.client.memberships.filter(user=cast.media).delete()
+    data = plan_post(
+        draft_plan,
+        annual_goals="新的年度目标",
+        **management("activities", 1, 1),
+        **{
+            "activities-0-id": activity.pk,
+            "activities-0-what": activity.what,
+            "activities-0-owner": cast.media.pk,
+            "activities-0-quarter": "1",
+            "activities-0-budget": "1",
+            "activities-0-account_hours": "0",
+            "activities-0-creative_hours": "0",
+            "activities-0-planner_hours": "0",
+            "activities-0-media_hours": "0",
+        },
+    )
+    response = as_user(cast.am).post(reverse("plans:plan_edit", args=[draft_plan.pk]), data)
+    assert response.status_code == 302
+    draft_plan.refresh_from_db()
+    assert draft_plan.annual_goals == "新的年度目标"
+    activity.refresh_from_db()
+    assert activity.owner == cast.media
+
+
+def test_an_outsider_still_cannot_be_made_an_activity_owner(cast, as_user, draft_plan):
+    data = plan_post(
+        draft_plan,
+        **management("activities", 1),
+        **{
+            "activities-0-what": "x",
+            "activities-0-owner": cast.outsider.pk,
+            "activities-0-quarter": "1",
+            "activities-0-budget": "1",
+            "activities-0-account_hours": "0",
+            "activities-0-creative_hours": "0",
+            "activities-0-planner_hours": "0",
+            "activities-0-media_hours": "0",
+        },
+    )
+    response = as_user(cast.am).post(reverse("plans:plan_edit", args=[draft_plan.pk]), data)
+    assert response.status_code == 200
+    assert not draft_plan.activities.filter(owner=cast.outsider).exists()
+
+
+def test_detail_shows_who_is_still_to_review(cast, as_user, submitted_plan):
+    c = as_user(cast.am)
+    html = c.get(submitted_plan.get_absolute_url()).content.decode()
+    assert html.count("plan-pending-review") == 2
+    assert cast.bd.full_name in html
+    assert cast.cd.full_name in html
+    services.plan_review(actor=cast.bd, plan=submitted_plan, decision="agree")
+    response = c.get(submitted_plan.get_absolute_url())
+    assert [label for label, _people in response.context["pending_reviews"]] == [
+        "Creative director"
+    ]
+
+
+def test_an_inactive_bd_on_the_team_leaves_the_review_to_the_md(cast, draft_plan):
+    # given: the BD left the agency but is still listed on the team
+    cast.bd.is_active = False
+    cast.bd.save()
+    plan = services.plan_submit(actor=cast.am, plan=draft_plan)
+    # then: the MD is asked, and may review in the BD's stead
+    assert list(plans_awaiting_review_by(cast.md)) == [plan]
+    services.plan_review(actor=cast.md, plan=plan, decision="agree")
+    services.plan_review(actor=cast.cd, plan=plan, decision="agree")
+    assert services.plan_all_agreed(plan)
+
+
+def test_an_inactive_cd_on_the_team_does_not_hide_the_plan_from_the_mds_sign_off(
+    cast, submitted_plan
+):
+    cast.cd.is_active = False
+    cast.cd.save()
+    services.plan_review(actor=cast.bd, plan=submitted_plan, decision="agree")
+    assert services.plan_all_agreed(submitted_plan)
+    assert list(plans_awaiting_sign_off()) == [submitted_plan]
