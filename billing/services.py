@@ -42,6 +42,8 @@ ERR_NOT_RETURNABLE = _("Only a requested invoice can be returned to draft.")
 ERR_WEEK_LOCKED = _("Time up to %(date)s is locked; it can no longer be changed.")
 ERR_NOT_ON_TEAM = _("You can only log time on clients whose team you are on.")
 ERR_DAY_OVER_24 = _("More than 24 hours on %(date)s.")
+ERR_BAD_HOURS = _("Hours must be more than 0 and at most 24.")
+ERR_BAD_ACTIVITY = _("Choose an activity from the list.")
 ERR_LINK_OTHER_CLIENT = _("The linked brief, meeting or round belongs to another client.")
 ERR_ISSUE_DATE_FUTURE = _("The issue date cannot be in the future.")
 
@@ -326,8 +328,10 @@ def timesheet_week_save(*, actor: User, monday: dt.date, rows: list[dict]) -> in
     for row in rows:
         if row["client"].pk not in allowed:
             raise DomainError(ERR_NOT_ON_TEAM)
+        _check_activity(row["activity"])
         for day, hours in zip(days, row["hours"], strict=True):
             if hours:
+                _check_hours(hours)
                 key = (row["client"].pk, row["activity"], day)
                 cells[key] = cells.get(key, ZERO) + hours
     existing = TimeEntry.objects.select_for_update().filter(
@@ -358,6 +362,21 @@ def timesheet_week_save(*, actor: User, monday: dt.date, rows: list[dict]) -> in
     return len(cells)
 
 
+def _check_hours(hours) -> None:
+    """The form checks this too; the service must not rely on it (a negative
+    or 30-hour cell would otherwise end as a database error, a 500)."""
+    if not isinstance(hours, Decimal):
+        # Time, like money, never passes through float.
+        raise TypeError("hours must be a Decimal")
+    if not (ZERO < hours <= 24):
+        raise DomainError(ERR_BAD_HOURS)
+
+
+def _check_activity(activity: str) -> None:
+    if activity not in TimeEntry.Activity.values:
+        raise DomainError(ERR_BAD_ACTIVITY)
+
+
 def _is_grid_entry(entry: TimeEntry) -> bool:
     """Entries the weekly grid owns: those not linked to a brief, meeting or round."""
     return not any(
@@ -383,8 +402,8 @@ def time_entry_record(
     logging the hours of a re-presentation. Same rules as the weekly grid."""
     if not timesheet_clients_for(actor).filter(pk=client.pk).exists():
         raise DomainError(ERR_NOT_ON_TEAM)
-    if not isinstance(hours, Decimal):
-        raise TypeError("hours must be a Decimal")
+    _check_hours(hours)
+    _check_activity(activity)
     lock = locked_through()
     if lock is not None and date <= lock:
         raise DomainError(ERR_WEEK_LOCKED % {"date": lock.isoformat()})

@@ -168,3 +168,32 @@ def test_time_linked_to_a_meeting_is_logged_and_kept_by_the_weekly_grid(cast, as
                 actor=cast.am, date=MONDAY, activity=TimeEntry.Activity.MEETING, **kwargs
             )
     assert TimeEntry.objects.filter(user=cast.am).count() == 2
+
+
+@pytest.mark.parametrize("hours", [Decimal("-1"), Decimal("24.25"), Decimal("0")])
+def test_the_time_services_refuse_bad_hours_themselves(cast, hours):
+    """The form is not the only guard: a negative or over-24 cell posted to the
+    service is a DomainError (a message), not a database error (a 500)."""
+    if hours:  # in the grid a 0 cell is simply no entry
+        rows = [{"client": cast.client, "activity": "plan", "hours": [hours, *[None] * 6]}]
+        with pytest.raises(DomainError):
+            services.timesheet_week_save(actor=cast.am, monday=MONDAY, rows=rows)
+    with pytest.raises(DomainError):
+        services.time_entry_record(
+            actor=cast.am, client=cast.client, date=MONDAY, hours=hours, activity="plan"
+        )
+    assert not TimeEntry.objects.exists()
+
+
+def test_the_time_services_refuse_an_unknown_activity(cast):
+    with pytest.raises(DomainError):
+        services.timesheet_week_save(
+            actor=cast.am,
+            monday=MONDAY,
+            rows=[{"client": cast.client, "activity": "golf", "hours": [Decimal(1)] * 7}],
+        )
+    with pytest.raises(DomainError):
+        services.time_entry_record(
+            actor=cast.am, client=cast.client, date=MONDAY, hours=Decimal(1), activity="golf"
+        )
+    assert not TimeEntry.objects.exists()
