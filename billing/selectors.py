@@ -368,6 +368,9 @@ class Profitability:
     representation_cost: Decimal = ZERO
     unrated_hours: Decimal = ZERO  # hours logged on a date no rate covers
     plan: object = None  # the approved AccountPlan of that year, or None
+    # Invoiced in another currency than the cost rates': shown apart, never
+    # added to `revenue` (USD 1,000 is not CNY 1,000). {"USD": Decimal(...)}
+    other_revenue: dict = field(default_factory=dict)
 
     @property
     def profit(self) -> Decimal:
@@ -400,9 +403,13 @@ def _approved_plans(clients, year) -> dict:
     return plans
 
 
+# Cost rates are in yuan (CostRate.rate), so revenue is too.
+COST_CURRENCY = Client.Currency.CNY
+
+
 def profitability_for(user, *, year: int, clients=None) -> list[Profitability]:
-    """Revenue (issued invoices, net of tax) minus hours x the rate in force on
-    each entry's date, per client. A fixed number of queries for any number of
+    """Revenue (issued invoices in CNY, net of tax) minus hours x the rate in
+    force on each entry's date, per client. A fixed number of queries for any number of
     clients and entries: one for revenue, one for hours grouped by
     (client, role, date, activity), one for the rates."""
     qs = billing_clients_for(user).order_by("name")
@@ -417,12 +424,16 @@ def profitability_for(user, *, year: int, clients=None) -> list[Profitability]:
             status__in=[Invoice.Status.ISSUED, Invoice.Status.PAID],
             issue_date__year=year,
         )
-        .values("client_id")
+        .values("client_id", "currency")
         .annotate(s=Sum("subtotal"))
-        .order_by()
+        .order_by("currency")
     )
     for r in revenue:
-        results[r["client_id"]].revenue = money(r["s"] or ZERO)
+        p = results[r["client_id"]]
+        if r["currency"] == COST_CURRENCY:
+            p.revenue = money(r["s"] or ZERO)
+        else:
+            p.other_revenue[r["currency"]] = money(r["s"] or ZERO)
     rates = RateTable()
     hours = (
         TimeEntry.objects.filter(client_id__in=ids, date__year=year)

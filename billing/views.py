@@ -442,6 +442,7 @@ def _profitability_table(rows) -> tuple[list[str], list[list]]:
         _("Revenue target"),
         _("Cost target"),
         _("Profit target"),
+        _("Invoiced in other currencies (not converted)"),
     ]
     table = []
     for r in rows:
@@ -451,7 +452,16 @@ def _profitability_table(rows) -> tuple[list[str], list[list]]:
             else ["", "", ""]
         )
         table.append(
-            [str(r.client), r.revenue, r.hours, r.cost, r.representation_cost, r.profit, *plan]
+            [
+                str(r.client),
+                r.revenue,
+                r.hours,
+                r.cost,
+                r.representation_cost,
+                r.profit,
+                *plan,
+                "; ".join(f"{cur} {amount:.2f}" for cur, amount in r.other_revenue.items()),
+            ]
         )
     return [str(h) for h in header], table
 

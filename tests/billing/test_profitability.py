@@ -175,3 +175,37 @@ def test_profitability_and_time_exports_match_the_figures(cast, as_user, year_of
         .status_code
         == 404
     )
+
+
+def test_revenue_in_another_currency_is_shown_apart_never_added_to_yuan(
+    cast, as_user, year_of_work
+):
+    """Cost rates are in yuan: a USD 2,000 invoice is not CNY 2,000 of revenue."""
+    IssuedInvoiceFactory(
+        client=cast.client,
+        created_by=cast.am,
+        currency="USD",
+        subtotal=Decimal("2000.00"),
+        total=Decimal("2120.00"),
+        issue_date=dt.date(2027, 4, 1),
+    )
+    (p,) = profitability_for(cast.finance, year=2027, clients=[cast.client])
+    assert p.revenue == Decimal("15000.55")
+    assert p.other_revenue == {"USD": Decimal("2000.00")}
+    c = as_user(cast.finance)
+    for url in (
+        reverse("billing:profitability"),
+        reverse("billing:profitability_client", args=[cast.client.pk]),
+    ):
+        html = c.get(url, {"year": 2027}).content.decode()
+        assert "15,000.55" in html
+        assert "USD 2,000.00" in html
+        assert "17,000.55" not in html
+    import csv
+    import io
+
+    response = c.get(reverse("billing:profitability_export", args=["csv"]), {"year": 2027})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    huayuan = next(r for r in rows if r[0] == "Huayuan")
+    assert huayuan[1] == "15000.55"
+    assert huayuan[-1] == "USD 2000.00"
