@@ -30,12 +30,8 @@ def reminders_sent_about(obj) -> list[dict]:
 
     if obj is None or getattr(obj, "pk", None) is None:
         return []
-    try:
-        subjects = _subjects(obj)
-    except ImportError:  # pragma: no cover - meetings app missing
-        subjects = [obj]
     where = Q()
-    for s in subjects:
+    for s in _subjects(obj):
         where |= Q(content_type=ContentType.objects.get_for_model(s), object_id=s.pk)
     logs = list(
         ReminderLog.objects.filter(where, status=ReminderLog.Status.SENT).order_by("sent_at", "pk")
