@@ -32,6 +32,12 @@ class InvoiceCreateForm(InvoiceForm):
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
+        # Left blank, the invoice takes the client's currency (a USD client's
+        # invoice must not silently default to CNY).
+        currency = self.fields["currency"]
+        currency.required = False
+        currency.choices = [("", _("The client's currency")), *Client.Currency.choices]
+        self.initial.setdefault("currency", "")
 
 
 class InvoiceLineForm(forms.ModelForm):

@@ -253,7 +253,8 @@ def payment_record(
     if invoice.status != Invoice.Status.ISSUED:
         raise DomainError(ERR_NOT_ISSUED_PAYMENT)
     if amount > invoice.open_amount:
-        raise DomainError(ERR_OVERPAYMENT % {"open": f"{invoice.open_amount:,.2f}"})
+        open_amount = f"{invoice.currency} {invoice.open_amount:,.2f}"
+        raise DomainError(ERR_OVERPAYMENT % {"open": open_amount})
     payment = Payment.objects.create(
         invoice=invoice,
         date=date,

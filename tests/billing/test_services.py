@@ -169,6 +169,7 @@ def test_a_payment_above_the_open_amount_is_refused(cast, issued):
         )
     # 659.999 rounds to 660.00, one cent above the 659.99 still open.
     assert "659.99" in str(e.value)
+    assert "CNY 659.99" in str(e.value)  # the currency is shown with the amount
     issued.refresh_from_db()
     assert issued.amount_paid == Decimal("11000.00")
     assert issued.status == Invoice.Status.ISSUED

@@ -211,3 +211,21 @@ def test_client_page_shows_the_billing_panel_to_those_who_see_billing(cast, as_u
     assert issued.number in page.content.decode()
     page = as_user(cast.copywriter).get(cast.client.get_absolute_url())
     assert issued.number not in page.content.decode()
+
+
+def test_a_new_invoice_takes_the_clients_currency_unless_another_is_chosen(cast, as_user):
+    cast.client.currency = "USD"
+    cast.client.save(update_fields=["currency"])
+    am = as_user(cast.am)
+    page = am.get(reverse("billing:invoice_create"), {"client": cast.client.pk})
+    assert page.context["form"]["currency"].value() == ""
+    am.post(
+        reverse("billing:invoice_create"),
+        {**NEW_INVOICE, "client": cast.client.pk, "currency": ""},
+    )
+    assert Invoice.objects.get().currency == "USD"
+    am.post(
+        reverse("billing:invoice_create"),
+        {**NEW_INVOICE, "client": cast.client.pk, "currency": "HKD"},
+    )
+    assert Invoice.objects.latest("pk").currency == "HKD"
