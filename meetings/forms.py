@@ -15,7 +15,7 @@ from .models import (
     RoomSetupItem,
     SupportingMaterial,
 )
-from .selectors import clients_user_may_organise
+from .selectors import clients_user_may_organise, meeting_people
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,6 +25,24 @@ DURATION_HELP = _("In minutes.")
 
 def _people():
     return User.objects.filter(is_active=True).exclude(role=Role.ADMIN).order_by("full_name")
+
+
+class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """An id beyond the database's integer range is an invalid choice, not a 500."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                too_big = abs(int(pk)) > 2**63 - 1
+            except (TypeError, ValueError):
+                continue  # the parent reports it as an invalid value
+            if too_big:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
 
 
 class _MeetingFieldsMixin:
@@ -163,9 +181,9 @@ class RoomSetupItemForm(forms.ModelForm):
         model = RoomSetupItem
         fields = ("position", "label", "responsible", "done")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = _people()
+        self.fields["responsible"].queryset = people
         self.fields["position"].required = False
 
 
@@ -174,9 +192,9 @@ class AgendaItemForm(forms.ModelForm):
         model = AgendaItem
         fields = ("position", "topic", "owner", "minutes")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
+        self.fields["owner"].queryset = people
         self.fields["position"].required = False
         self.fields["minutes"].validators += [MinValueValidator(1), MaxValueValidator(24 * 60)]
 
@@ -224,9 +242,9 @@ class ActionItemForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
     due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
+        self.fields["owner"].queryset = meeting_people(meeting)
 
 
 class StorylineForm(forms.ModelForm):
@@ -239,6 +257,10 @@ class StorylineForm(forms.ModelForm):
             "closing_remarks": forms.Textarea(attrs={"rows": 4}),
             "presenters": forms.CheckboxSelectMultiple,
             "decision_makers": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {
+            "presenters": PkMultipleChoiceField,
+            "decision_makers": PkMultipleChoiceField,
         }
 
     def __init__(self, *args, **kwargs):

@@ -20,10 +20,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Client
+from accounts.models import Client, User
 from accounts.selectors import client_access, client_work_ids_for
 from agency.permissions import NOT_FOUND
-from agency.roles import ACCOUNT_SERVICE, SEES_ALL
+from agency.roles import ACCOUNT_SERVICE, SEES_ALL, Role
 
 from .models import (
     ActionItem,
@@ -70,6 +70,22 @@ def meeting_may_organise_for_client(user, client: Client | None) -> bool:
     if client is None:
         return user.is_authenticated and user.role in ACCOUNT_SERVICE
     return client_access(user, client).is_account_service_on_team
+
+
+def meeting_people(meeting: Meeting) -> QuerySet[User]:
+    """Active agency people who see the meeting: owners and those responsible are
+    chosen among them (an action item's owner is emailed about the meeting)."""
+    sees = Q(role__in=list(SEES_ALL)) | Q(meeting_attendances__meeting=meeting)
+    if meeting.client_id:
+        sees |= Q(memberships__client_id=meeting.client_id)
+    else:
+        sees |= Q(pk=meeting.organiser_id)
+    return (
+        User.objects.filter(sees, is_active=True)
+        .exclude(role=Role.ADMIN)
+        .distinct()
+        .order_by("full_name")
+    )
 
 
 def meeting_get_for_user(user, pk) -> tuple[Meeting, MeetingAccess]:

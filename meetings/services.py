@@ -62,6 +62,7 @@ ERR_ATTENDEE_ONE = _("Choose either an agency colleague or a client contact.")
 ERR_CONTACT_OTHER_CLIENT = _("This contact belongs to another client.")
 ERR_ACTION_DONE = _("This action item is already done.")
 ERR_ACTION_NOT_YOURS = _("Only the owner or the organiser may close this action item.")
+ERR_ACTION_OWNER_OUTSIDE = _("The owner of an action item must be someone who sees this meeting.")
 ERR_ACTION_OTHER_CLIENT = _("This action item belongs to another client's meetings.")
 ERR_OUTCOME_BEFORE = _("The outcome is recorded after the presentation has started.")
 ERR_OUTCOME_RECORDED = _("The outcome of this round is already recorded.")
@@ -465,6 +466,8 @@ def action_item_add(
 ) -> ActionItem:
     _require_edit(actor, meeting)
     _require_open(meeting)
+    if not meeting_access(owner, meeting).can_view:
+        raise DomainError(ERR_ACTION_OWNER_OUTSIDE)
     item = ActionItem.objects.create(
         meeting=meeting, client_id=meeting.client_id, text=text, owner=owner, due_date=due_date
     )

@@ -30,6 +30,7 @@ from .selectors import (
     meeting_get_for_user,
     meeting_list_for_user,
     meeting_may_organise_for_client,
+    meeting_people,
     meetings_in_feed,
 )
 
@@ -271,7 +272,12 @@ def _formset_page(request, pk, *, formset_class, queryset_of, save, title, help_
     meeting, access = meeting_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
     queryset = queryset_of(meeting)
-    formset = formset_class(_posted(request), queryset=queryset, prefix="rows")
+    formset = formset_class(
+        _posted(request),
+        queryset=queryset,
+        prefix="rows",
+        form_kwargs={"people": meeting_people(meeting)},
+    )
     if request.method == "POST" and formset.is_valid():
         rows = [
             {**f.cleaned_data, "DELETE": f in formset.deleted_forms}
@@ -411,7 +417,7 @@ def decision_add(request, pk):
 def action_item_add(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
-    form = forms.ActionItemForm(_posted(request))
+    form = forms.ActionItemForm(_posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)

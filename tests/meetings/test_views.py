@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from agency.errors import DomainError
 from meetings import services
 from meetings.models import ActionItem, AgendaItem, Meeting, Presentation, PresentationRound
 
@@ -455,3 +456,59 @@ def test_supporting_material_file_is_downloaded_only_by_those_who_see_the_meetin
     assert "attachment" in response["Content-Disposition"]
     assert as_user(cast.outsider).get(download).status_code == 404
     assert as_user(cast.finance).get(download).status_code == 404
+
+
+def test_action_item_owner_must_see_the_meeting_and_outsiders_are_not_offered(
+    cast, meeting, as_user, mailoutbox
+):
+    """The owner is emailed about the meeting: someone off the team may not be chosen."""
+    c = as_user(cast.am)
+    url = reverse("meetings:action_item_add", args=[meeting.pk])
+    form = c.get(url).context["form"]
+    assert cast.outsider not in form.fields["owner"].queryset
+    assert cast.finance not in form.fields["owner"].queryset
+    assert cast.copywriter in form.fields["owner"].queryset
+    data = {"text": "Send the figures", "owner": cast.outsider.pk, "due_date": "2030-01-01"}
+    assert c.post(url, data).status_code == 200
+    assert not ActionItem.objects.exists()
+    assert mailoutbox == []
+    with pytest.raises(DomainError):
+        services.action_item_add(
+            actor=cast.am,
+            meeting=meeting,
+            text="x",
+            owner=cast.outsider,
+            due_date=timezone.localdate(),
+        )
+    # an attendee from outside the team sees the meeting, so may own an item
+    AttendeeFactory(meeting=meeting, user=cast.outsider)
+    assert c.post(url, data).status_code == 302
+    assert ActionItem.objects.get().owner == cast.outsider
+
+
+def test_agenda_owner_choices_are_people_who_see_the_meeting(cast, meeting, as_user):
+    page = as_user(cast.am).get(reverse("meetings:agenda_edit", args=[meeting.pk]))
+    owners = page.context["formset"].forms[0].fields["owner"].queryset
+    assert cast.ae in owners and cast.md in owners
+    assert cast.outsider not in owners
+    data = {
+        "rows-TOTAL_FORMS": "1",
+        "rows-INITIAL_FORMS": "0",
+        "rows-0-topic": "Outsider's topic",
+        "rows-0-minutes": "5",
+        "rows-0-owner": cast.outsider.pk,
+    }
+    as_user(cast.am).post(reverse("meetings:agenda_edit", args=[meeting.pk]), data)
+    assert not AgendaItem.objects.filter(topic="Outsider's topic").exists()
+
+
+def test_storyline_with_an_out_of_range_id_is_a_form_error_not_a_500(cast, as_user):
+    m, round_ = presentation_meeting(client=cast.client, organiser=cast.am)
+    c = as_user(cast.am)
+    url = reverse("meetings:storyline_edit", args=[m.pk])
+    for field in ("presenters", "decision_makers"):
+        response = c.post(url, {"opening_remarks": "Hello", field: "99999999999999999999"})
+        assert response.status_code == 200
+        assert response.context["form"].errors[field]
+    round_.refresh_from_db()
+    assert round_.opening_remarks == ""
