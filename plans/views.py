@@ -195,7 +195,17 @@ def plan_edit(request, pk):
                 if "submit" in request.POST:
                     return plan_submit(request, plan.pk)
                 return redirect("plans:plan_edit", plan.pk)
-    context = {"plan": plan, "form": form, **formsets, "newer": newer}
+    # An objection sent the plan back: its reasons stay in sight while editing.
+    objections = plan.reviews.filter(
+        round=plan.review_round, decision=PlanReview.Decision.OBJECT
+    ).select_related("reviewer")
+    context = {
+        "plan": plan,
+        "form": form,
+        **formsets,
+        "newer": newer,
+        "objections": objections,
+    }
     if newer is not None:
         context["newer_data"] = newer_data
     return render(request, "plans/plan_form.html", context)

@@ -134,3 +134,12 @@ def test_an_inactive_cd_on_the_team_does_not_hide_the_plan_from_the_mds_sign_off
     services.plan_review(actor=cast.bd, plan=submitted_plan, decision="agree")
     assert services.plan_all_agreed(submitted_plan)
     assert list(plans_awaiting_sign_off()) == [submitted_plan]
+
+
+def test_the_edit_page_keeps_the_objection_reason_in_sight(cast, as_user, submitted_plan):
+    services.plan_review(
+        actor=cast.cd, plan=submitted_plan, decision="object", comment="创意资源不足,请调整第三季度"
+    )
+    html = as_user(cast.am).get(reverse("plans:plan_edit", args=[submitted_plan.pk])).content
+    assert "创意资源不足,请调整第三季度" in html.decode()
+    assert cast.cd.full_name in html.decode()
