@@ -185,6 +185,8 @@ class RoomSetupItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = people
         self.fields["position"].required = False
+        if self.instance.pk is None:
+            self.initial["position"] = None  # a new row without a position goes last
 
 
 class AgendaItemForm(forms.ModelForm):
@@ -196,6 +198,8 @@ class AgendaItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people
         self.fields["position"].required = False
+        if self.instance.pk is None:
+            self.initial["position"] = None  # a new row without a position goes last
         self.fields["minutes"].validators += [MinValueValidator(1), MaxValueValidator(24 * 60)]
 
 

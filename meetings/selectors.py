@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -219,9 +219,6 @@ def meetings_in_feed(user) -> QuerySet[Meeting]:
         Meeting.objects.filter(mine, start__gte=since)
         .exclude(status=Meeting.Status.CANCELLED)
         .select_related("organiser", "client")
-        .prefetch_related(
-            Prefetch("attendees", queryset=Attendee.objects.select_related("user", "contact"))
-        )
         .order_by("start")
     )
 

@@ -373,7 +373,8 @@ def agenda_send(*, actor: User, meeting: Meeting, include_contacts: bool = False
 
 
 def agenda_context(meeting: Meeting, *, show_storyline: bool = False) -> dict:
-    """The agenda's template context; the storyline is internal (never emailed)."""
+    """The agenda's template context. The storyline and the minutes (notes per item,
+    conclusions) are internal: shown in the downloaded PDF, never emailed."""
     agenda = list(meeting.agenda_items.select_related("owner"))
     return {
         "meeting": meeting,

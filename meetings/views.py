@@ -2,13 +2,14 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -583,8 +584,12 @@ def calendar_feed(request, token):
     """The personal feed calendar programs subscribe to: the secret is the login."""
     feed_token = feed_token_get(token)
     user = feed_token.user
-    events = [meeting_event(m, list(m.attendees.all())) for m in meetings_in_feed(user)]
-    body = calendar_bytes(events, name=_("Meetings of %(name)s") % {"name": user.full_name})
+    # The URL is a bearer secret that calendar services store and fetch: it carries
+    # the user's own meetings and no one else's addresses (no ATTENDEE lines).
+    events = [meeting_event(m, []) for m in meetings_in_feed(user)]
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        name = _("Meetings of %(name)s") % {"name": user.full_name}
+    body = calendar_bytes(events, name=name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -512,3 +512,77 @@ def test_storyline_with_an_out_of_range_id_is_a_form_error_not_a_500(cast, as_us
         assert response.context["form"].errors[field]
     round_.refresh_from_db()
     assert round_.opening_remarks == ""
+
+
+def test_a_new_agenda_row_shows_no_position_and_goes_last(cast, meeting, as_user):
+    c = as_user(cast.am)
+    url = reverse("meetings:agenda_edit", args=[meeting.pk])
+    extra = c.get(url).context["formset"].forms[-1]
+    assert extra.instance.pk is None
+    assert 'name="rows-2-position"' in str(extra["position"])
+    assert "value=" not in str(extra["position"])
+    data = {
+        "rows-TOTAL_FORMS": "3",
+        "rows-INITIAL_FORMS": "2",
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "50",
+    }
+    for i, item in enumerate(meeting.agenda_items.all()):
+        data |= {
+            f"rows-{i}-id": item.pk,
+            f"rows-{i}-position": item.position,
+            f"rows-{i}-topic": item.topic,
+            f"rows-{i}-minutes": item.minutes,
+        }
+    data |= {"rows-2-topic": "Any other business", "rows-2-minutes": "5"}
+    assert c.post(url, data).status_code == 302
+    assert list(meeting.agenda_items.values_list("position", "topic")) == [
+        (1, "Sales figures"),
+        (2, "Next campaign"),
+        (3, "Any other business"),
+    ]
+
+
+def test_feed_lists_no_attendee_addresses_and_is_named_in_the_owners_language(
+    cast, meeting, client
+):
+    cast.ae.language = "zh-hans"
+    cast.ae.save(update_fields=["language"])
+    token = services.feed_token_create(actor=cast.ae)
+    response = client.get(
+        reverse("meetings:calendar_feed", args=[token.token]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    cal = Calendar.from_ical(response.content)
+    (event,) = cal.walk("VEVENT")
+    assert "attendee" not in event
+    assert cast.contact.email.encode() not in response.content
+    assert str(event["organizer"]) == f"mailto:{cast.am.email}"
+    assert str(cal["x-wr-calname"]) == f"{cast.ae.full_name} 的会议"
+    assert [tz["tzid"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+    assert event.decoded("dtstart") == meeting.start
+
+
+def test_emailed_agenda_pdf_leaves_out_the_internal_minutes(
+    cast, meeting, mailoutbox, django_capture_on_commit_callbacks
+):
+    import io
+
+    from pypdf import PdfReader
+
+    item = meeting.agenda_items.first()
+    item.notes = "Internal: client is price sensitive"
+    item.save()
+    meeting.conclusions = "Internal draft conclusion"
+    meeting.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.agenda_send(actor=cast.am, meeting=meeting)
+    (pdf,) = [c for name, c, _t in mailoutbox[0].attachments if name.endswith(".pdf")]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Sales figures" in text
+    assert "price sensitive" not in text
+    assert "draft conclusion" not in text
+    # the organiser's own download keeps them
+    own = PdfReader(io.BytesIO(services.agenda_pdf(meeting)))
+    own_text = "".join(p.extract_text() for p in own.pages)
+    assert "price sensitive" in own_text and "draft conclusion" in own_text
