@@ -213,9 +213,13 @@ class TimesheetRowForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
     activity = forms.ChoiceField(label=_("Activity"), choices=TimeEntry.Activity.choices)
 
-    def __init__(self, *args, clients, **kwargs):
+    def __init__(self, *args, clients, client_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
+        if client_choices is not None:
+            # The options, read once for the whole week (not one query per row);
+            # the queryset above still validates what is posted.
+            self.fields["client"].widget.choices = client_choices
         self.fields["client"].widget.attrs["class"] = "form-select"
         self.fields["activity"].widget.attrs["class"] = "form-select"
         for i in range(7):

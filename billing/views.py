@@ -541,6 +541,7 @@ def profitability_client(request, client_pk):
 
 def timesheet(request):
     clients = timesheet_clients_for(request.user)
+    client_choices = [("", "---------"), *((c.pk, str(c)) for c in clients)]
     monday = parse_week(request.GET.get("week") or request.POST.get("week"))
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     entries = week_entries(request.user, monday)
@@ -558,7 +559,7 @@ def timesheet(request):
         request.POST or None,
         initial=initial,
         prefix="rows",
-        form_kwargs={"clients": clients},
+        form_kwargs={"clients": clients, "client_choices": client_choices},
     )
     if request.method == "POST" and formset.is_valid():
         try:
@@ -585,6 +586,6 @@ def timesheet(request):
             "week_total": sum(totals),
             "locked_through": lock,
             "week_locked": lock is not None and days[-1] <= lock,
-            "has_clients": clients.exists(),
+            "has_clients": len(client_choices) > 1,
         },
     )

@@ -197,3 +197,20 @@ def test_the_time_services_refuse_an_unknown_activity(cast):
             actor=cast.am, client=cast.client, date=MONDAY, hours=Decimal(1), activity="golf"
         )
     assert not TimeEntry.objects.exists()
+
+
+def test_timesheet_page_queries_do_not_grow_with_rows(cast, as_user, django_assert_max_num_queries):
+    from tests.factories import ClientFactory, MembershipFactory
+
+    c = as_user(cast.am)
+    for n in (1, 12):
+        for _i in range(n):
+            client = ClientFactory()
+            MembershipFactory(client=client, user=cast.am, team_role="am")
+            TimeEntryFactory(user=cast.am, client=client, date=MONDAY, hours=Decimal(1))
+        with django_assert_max_num_queries(8):
+            page = c.get(reverse("billing:timesheet"), {"week": MONDAY.isoformat()})
+    html = page.content.decode()
+    assert len(page.context["formset"].forms) == 14  # 13 rows + 1 blank
+    assert html.count(" selected>") >= 13 * 2  # each row's client and activity
+    assert f'<option value="{client.pk}" selected>{client}</option>' in html
