@@ -135,8 +135,22 @@ class PlannerReviewForm(forms.Form):
         return {n: self.cleaned_data.get(n, False) for n in CHECKLIST_FIELDS}
 
 
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """An id too large for the database is an invalid choice, not a 500."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": ", ".join(str(v) for v in value)},
+            ) from None
+
+
 class BriefCreativesForm(forms.Form):
-    creatives = forms.ModelMultipleChoiceField(
+    creatives = SafeModelMultipleChoiceField(
         label=_("Creative team"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

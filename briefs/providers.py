@@ -17,6 +17,8 @@ from .selectors import escalations_to_decide, rejection_reasons_for_client
 
 LIMIT = 20
 S = Brief.Status
+# Work is judged and revised only while its brief is open (not back in draft, not closed).
+OPEN = [S.BRIEFED, S.IN_PROGRESS]
 
 
 def _on_team_as(user, roles):
@@ -55,6 +57,7 @@ def dashboard_sections(user) -> list[Section]:
         works = CreativeWork.objects.filter(
             status=CreativeWork.Status.SUBMITTED,
             brief__client_id__in=_on_team_as(user, [Role.CREATIVE_DIRECTOR]),
+            brief__status__in=OPEN,
             judgments__level=Judgment.Level.STRATEGY,
         ).select_related("brief", "brief__client")[:LIMIT]
         sections += _section(
@@ -102,7 +105,9 @@ def dashboard_sections(user) -> list[Section]:
         sections += _section(_("Briefs waiting for the account team"), items, 25)
         works = (
             CreativeWork.objects.filter(
-                status=CreativeWork.Status.SUBMITTED, brief__client_id__in=mine
+                status=CreativeWork.Status.SUBMITTED,
+                brief__client_id__in=mine,
+                brief__status__in=OPEN,
             )
             .exclude(judgments__level=Judgment.Level.STRATEGY)
             .select_related("brief", "brief__client")[:LIMIT]
@@ -117,7 +122,7 @@ def dashboard_sections(user) -> list[Section]:
         qs = briefs.filter(status=S.BRIEFED, creatives=user)
         sections += _section(_("Briefs to deliver work on"), _brief_items(qs), 27)
         works = CreativeWork.objects.filter(
-            status=CreativeWork.Status.REVISE, submitted_by=user
+            status=CreativeWork.Status.REVISE, submitted_by=user, brief__status__in=OPEN
         ).select_related("brief", "brief__client")[:LIMIT]
         sections += _section(
             _("Creative work to revise"),

@@ -165,8 +165,9 @@ def escalation_get_for_user(user, pk) -> tuple[Escalation, BriefAccess]:
     )
     access = brief_access_for(user, esc.work.brief)
     # Deciders (department heads, the MD) may not be on the team: they see
-    # the escalations they decide.
-    if not access.can_view and not can_decide_escalation(user, esc):
+    # the escalations they decide or decided.
+    decided = user.pk is not None and user.pk in (esc.head_by_id, esc.md_by_id)
+    if not access.can_view and not decided and not can_decide_escalation(user, esc):
         raise Http404(NOT_FOUND)
     return esc, access
 

@@ -70,6 +70,7 @@ ERR_WORK_NOT_OPEN = _("Creative work can be submitted once the brief is briefed.
 ERR_NOT_LATEST = _("Only the latest version that needs revising can get a next version.")
 ERR_ALREADY_JUDGED = _("This level has already been judged for this version.")
 ERR_NOT_SUBMITTED = _("Only submitted work can be judged.")
+ERR_BRIEF_NOT_OPEN = _("The brief is not in progress: its creative work cannot be judged now.")
 ERR_STRATEGY_FIRST = _("The account team judges “on strategy?” before “good enough?”.")
 ERR_NO_REASON_CODE = _("A “no” needs a reason code and an explanation.")
 ERR_NO_FILES = _("Attach at least one image or PDF.")
@@ -569,6 +570,8 @@ def work_judge(
     else:
         deny_unless(False)
     work = CreativeWork.objects.select_for_update().select_related("brief").get(pk=work.pk)
+    if work.brief.status not in (S.BRIEFED, S.IN_PROGRESS):
+        raise DomainError(ERR_BRIEF_NOT_OPEN)
     if work.status != CreativeWork.Status.SUBMITTED:
         raise DomainError(ERR_NOT_SUBMITTED)
     existing = {j.level: j for j in work.judgments.all()}

@@ -347,14 +347,21 @@ def work_detail(request, pk):
 
 
 def _versions(work: CreativeWork) -> list[CreativeWork]:
-    """The chain this version belongs to (v1 -> v2 -> ...), however titles changed."""
+    """The chain this version belongs to (v1 -> v2 -> ...), however titles changed.
+
+    One query for the brief's work, then the chain is walked in memory."""
+    works = {
+        w.pk: w
+        for w in CreativeWork.objects.filter(brief_id=work.brief_id).only(
+            "pk", "previous_id", "version", "status", "brief_id"
+        )
+    }
+    following = {w.previous_id: w for w in works.values() if w.previous_id}
     chain = [work]
-    while chain[0].previous_id:
-        chain.insert(0, CreativeWork.objects.get(pk=chain[0].previous_id))
-    nxt = CreativeWork.objects.filter(previous=chain[-1]).first()
-    while nxt is not None:
-        chain.append(nxt)
-        nxt = CreativeWork.objects.filter(previous=nxt).first()
+    while chain[0].previous_id in works:
+        chain.insert(0, works[chain[0].previous_id])
+    while chain[-1].pk in following:
+        chain.append(following[chain[-1].pk])
     return chain
 
 
@@ -469,6 +476,7 @@ def escalation_decide(request, pk):
 @require_POST
 def escalation_contest(request, pk):
     esc, _access = escalation_get_for_user(request.user, pk)
+    deny_unless(request.user.pk in (esc.raised_by_id, esc.judgment.judged_by_id))
     form = StatementForm(request.POST)
     if not form.is_valid():
         messages.error(request, services.ERR_STATEMENT_REQUIRED)

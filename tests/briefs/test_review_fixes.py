@@ -1,0 +1,108 @@
+"""Defects found in review: each test fails without its fix."""
+
+import pytest
+from django.urls import reverse
+
+from agency.errors import DomainError
+from agency.roles import Role
+from briefs import services
+from briefs.models import Brief, CreativeWork
+from briefs.providers import dashboard_sections
+from tests.factories import UserFactory
+
+from .conftest import NO, QUALITY, STRATEGY, YES, S, judge
+
+
+def test_a_huge_creative_id_is_a_form_error_not_a_500(cast, make_brief, as_user):
+    brief = make_brief(S.PLANNER_REVIEWED)
+    response = as_user(cast.am).post(
+        reverse("briefs:brief_brief", args=[brief.pk]), {"creatives": ["99999999999999999999"]}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["creatives"]
+    brief.refresh_from_db()
+    assert brief.status == S.PLANNER_REVIEWED
+
+
+def test_a_department_head_off_the_team_still_sees_the_escalation_they_decided(cast, as_user, work):
+    head = UserFactory(role=Role.CREATIVE_DIRECTOR, is_department_head=True)
+    judge(work, cast.am, STRATEGY, YES)
+    judge(work, cast.cd, QUALITY, NO, reason="other", comment="Flat.")
+    esc = services.escalation_raise(actor=cast.am, work=work, statement="Client loves it.")
+    client = as_user(head)
+    response = client.post(
+        reverse("briefs:escalation_decide", args=[esc.pk]),
+        {"decision": "overturn", "comment": "Present it."},
+        follow=True,
+    )
+    assert response.status_code == 200
+    esc.refresh_from_db()
+    assert esc.status == "decided" and esc.head_by == head
+    assert "Present it." in response.content.decode()
+
+
+def test_contesting_is_403_for_people_not_involved_even_with_an_empty_statement(
+    cast, as_user, work
+):
+    judge(work, cast.am, STRATEGY, YES)
+    judge(work, cast.cd, QUALITY, NO, reason="other", comment="Flat.")
+    esc = services.escalation_raise(actor=cast.am, work=work, statement="Client loves it.")
+    services.escalation_decide(actor=cast.cd, escalation=esc, decision="uphold", comment="No.")
+    response = as_user(cast.ae).post(reverse("briefs:escalation_contest", args=[esc.pk]), {})
+    assert response.status_code == 403
+    esc.refresh_from_db()
+    assert esc.status == "decided"
+
+
+def test_work_on_a_closed_brief_can_no_longer_be_judged(cast, work):
+    services.brief_close(actor=cast.am, brief=work.brief)
+    with pytest.raises(DomainError) as refused:
+        judge(work, cast.am, STRATEGY, YES)
+    assert refused.value.message == services.ERR_BRIEF_NOT_OPEN
+    work.refresh_from_db()
+    assert work.status == CreativeWork.Status.SUBMITTED and not work.judgments.exists()
+
+
+def test_waiting_for_me_hides_work_of_a_brief_back_in_draft(cast, work):
+    judge(work, cast.am, STRATEGY, NO, reason="off_strategy", comment="Not the metro.")
+
+    def titles(user):
+        return [s.title for s in dashboard_sections(user)]
+
+    assert "Creative work to revise" in titles(cast.copywriter)
+    services.brief_update(actor=cast.am, brief=work.brief, data={"proposition": "New"})
+    assert work.brief.status == Brief.Status.DRAFT
+    assert "Creative work to revise" not in titles(cast.copywriter)
+
+
+def test_the_work_page_loads_the_version_chain_in_constant_queries(cast, as_user, work):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import png_upload
+
+    client = as_user(cast.am)
+
+    def next_version(latest, n):
+        judge(latest, cast.am, STRATEGY, NO, reason="other", comment=f"Again {n}.")
+        return services.work_submit(
+            actor=cast.copywriter,
+            brief=work.brief,
+            title=f"v{n + 2}",
+            files=[png_upload()],
+            previous=latest,
+        )
+
+    def queries_for_first_version():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(work.get_absolute_url())
+        return len(ctx), page
+
+    latest = next_version(work, 0)
+    client.get(work.get_absolute_url())  # warm the session
+    short, _page = queries_for_first_version()
+    for n in range(1, 6):
+        latest = next_version(latest, n)
+    long, page = queries_for_first_version()
+    assert [v.version for v in page.context["versions"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert long == short
