@@ -160,7 +160,10 @@ def _formsets(plan, data=None):
 def plan_edit(request, pk):
     plan, access = plan_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
-    if not plan.is_editable:
+    # A save posted just after a colleague submitted the plan is refused below
+    # with the form shown again, so what this user typed is not lost unseen.
+    just_submitted = request.method == "POST" and plan.status == AccountPlan.Status.SUBMITTED
+    if not plan.is_editable and not just_submitted:
         messages.error(request, services.ERR_NOT_DRAFT)
         return redirect(plan)
     form = PlanForm(request.POST or None, instance=plan)
@@ -168,7 +171,9 @@ def plan_edit(request, pk):
     newer = None
     if request.method == "POST":
         valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
-        if not valid:
+        if just_submitted:
+            messages.error(request, services.ERR_NOT_DRAFT)
+        elif not valid:
             messages.error(request, ERR_NOT_SAVED)
         else:
             try:
@@ -188,8 +193,8 @@ def plan_edit(request, pk):
                 form.data = form.data.copy()
                 form.data["version"] = newer.version
             except DomainError as e:
-                messages.error(request, e.message)
-                return redirect(plan)
+                messages.error(request, e.message)  # it left draft a moment ago
+                plan.refresh_from_db()
             else:
                 messages.success(request, _("Plan saved."))
                 if "submit" in request.POST:

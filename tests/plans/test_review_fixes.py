@@ -143,3 +143,20 @@ def test_the_edit_page_keeps_the_objection_reason_in_sight(cast, as_user, submit
     html = as_user(cast.am).get(reverse("plans:plan_edit", args=[submitted_plan.pk])).content
     assert "创意资源不足,请调整第三季度" in html.decode()
     assert cast.cd.full_name in html.decode()
+
+
+def test_a_save_after_a_colleague_submitted_keeps_what_was_typed_in_sight(
+    cast, as_user, draft_plan
+):
+    # given: the AE has the form open; the AM submits the plan meanwhile
+    services.plan_submit(actor=cast.am, plan=draft_plan)
+    data = plan_post(draft_plan, annual_goals="AE 刚写的年度目标")
+    # when
+    response = as_user(cast.ae).post(reverse("plans:plan_edit", args=[draft_plan.pk]), data)
+    # then: refused, but the typed text is still on the page
+    assert response.status_code == 200
+    assert str(services.ERR_NOT_DRAFT) in messages_of(response)
+    assert "AE 刚写的年度目标" in response.content.decode()
+    draft_plan.refresh_from_db()
+    assert draft_plan.status == "submitted"
+    assert draft_plan.annual_goals != "AE 刚写的年度目标"
