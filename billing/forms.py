@@ -85,7 +85,9 @@ class BaseLineFormSet(forms.BaseInlineFormSet):
         ]
         if not lines:
             raise forms.ValidationError(_("Add at least one line."))
-        total = sum(line["quantity"] * line["unit_price"] for line in lines)
+        # With tax, as the invoice will store it: the total column holds at most
+        # MAX_MONEY (a larger one is a database error, a 500, on PostgreSQL).
+        total = sum(InvoiceLine(**{k: line[k] for k in LINE_FIELDS}).gross for line in lines)
         if total > MAX_MONEY:
             raise forms.ValidationError(_("The total is too large."))
 

@@ -229,3 +229,23 @@ def test_a_new_invoice_takes_the_clients_currency_unless_another_is_chosen(cast,
         {**NEW_INVOICE, "client": cast.client.pk, "currency": "HKD"},
     )
     assert Invoice.objects.latest("pk").currency == "HKD"
+
+
+def test_an_invoice_too_large_with_its_tax_is_a_form_error(cast, as_user):
+    """999,999,990,000 before tax fits the total column, 1,999,999,980,000
+    with 100 % tax does not: a form error, not a database error."""
+    am = as_user(cast.am)
+    data = {
+        **NEW_INVOICE,
+        "client": cast.client.pk,
+        "lines-0-quantity": "99999999",
+        "lines-0-unit_price": "10000",
+        "lines-0-tax_rate": "100",
+    }
+    response = am.post(reverse("billing:invoice_create"), data)
+    assert response.status_code == 200
+    assert "The total is too large." in response.content.decode()
+    assert not Invoice.objects.exists()
+    response = am.post(reverse("billing:invoice_create"), {**data, "lines-0-tax_rate": "0"})
+    assert response.status_code == 302
+    assert Invoice.objects.get().total == Decimal("999999990000.00")
