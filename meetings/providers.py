@@ -36,7 +36,7 @@ def waiting_for_me(user) -> list[Section]:
     """
     items = []
     for meeting in meetings_upcoming_for(user, days=7):
-        start = date_format(timezone.localtime(meeting.start), "SHORT_DATETIME_FORMAT")
+        start = date_format(timezone.localtime(meeting.start), "Y-m-d H:i")
         missing = _missing(meeting)
         detail = f"{meeting.get_kind_display()} · {start}"
         if missing:
@@ -52,7 +52,7 @@ def waiting_for_me(user) -> list[Section]:
                 url=action.meeting.get_absolute_url(),
                 detail=_("due %(date)s · %(meeting)s")
                 % {
-                    "date": date_format(action.due_date, "SHORT_DATE_FORMAT"),
+                    "date": date_format(action.due_date, "Y-m-d"),
                     "meeting": action.meeting,
                 },
                 overdue=action.due_date < today,

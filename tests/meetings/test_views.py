@@ -355,6 +355,15 @@ def test_home_page_lists_my_meetings_of_the_next_7_days_with_what_is_missing(cas
     assert "Call the developer" in page and "Overdue" in page
 
 
+def test_home_page_dates_read_like_the_rest_of_the_app(cast, as_user):
+    m, _round = presentation_meeting(client=cast.client, organiser=cast.am, start=in_days(2))
+    ActionItemFactory(meeting=m, owner=cast.am, text="Call the developer")
+    page = as_user(cast.am).get(reverse("home")).content.decode()
+    assert timezone.localtime(m.start).strftime("%Y-%m-%d %H:%M") in page
+    due = timezone.localdate() + dt.timedelta(days=5)
+    assert f"due {due:%Y-%m-%d}" in page
+
+
 def test_dashboard_provider_runs_a_fixed_number_of_queries(cast, django_assert_max_num_queries):
     from meetings.providers import waiting_for_me
 
@@ -586,3 +595,14 @@ def test_emailed_agenda_pdf_leaves_out_the_internal_minutes(
     own = PdfReader(io.BytesIO(services.agenda_pdf(meeting)))
     own_text = "".join(p.extract_text() for p in own.pages)
     assert "price sensitive" in own_text and "draft conclusion" in own_text
+
+
+def test_a_held_or_closed_meeting_no_longer_warns_that_the_agenda_was_not_sent(
+    cast, meeting, as_user
+):
+    c = as_user(cast.am)
+    assert 'id="agenda-not-sent"' in c.get(detail(meeting)).content.decode()
+    meeting.status = Meeting.Status.CLOSED
+    meeting.conclusions = "Done"
+    meeting.save()
+    assert 'id="agenda-not-sent"' not in c.get(detail(meeting)).content.decode()
