@@ -1,11 +1,12 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, User
 from agency.roles import ACCOUNT_SERVICE, CREATIVES
 
 from .models import CHECKLIST_FIELDS, Brief, Escalation, JobStage, JobStageTemplate, Judgment
-from .services import BRIEF_FIELDS
+from .services import BRIEF_FIELDS, ERR_AGREED_IN_FUTURE
 from .uploads import validate_upload
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -109,6 +110,12 @@ class AgreementForm(forms.Form):
     def __init__(self, *args, brief: Brief, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = brief.client.contacts.all()
+
+    def clean_agreed_on(self):
+        agreed_on = self.cleaned_data["agreed_on"]
+        if agreed_on > timezone.localdate():
+            raise forms.ValidationError(ERR_AGREED_IN_FUTURE)
+        return agreed_on
 
 
 class PlannerReviewForm(forms.Form):
@@ -257,7 +264,8 @@ def _team_users(brief: Brief):
 
 class JobForm(forms.Form):
     template = forms.ModelChoiceField(
-        label=_("Deliverable type"), queryset=JobStageTemplate.objects.all()
+        label=_("Deliverable type"),
+        queryset=JobStageTemplate.objects.filter(steps__isnull=False).distinct(),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     owner = forms.ModelChoiceField(

@@ -62,6 +62,7 @@ ERR_NO_CREATIVE_DIRECTOR = _(
 ERR_STRATEGY_NOT_APPROVED = _("Choose a strategy from the client's approved plan.")
 ERR_CONTACT_NOT_CLIENT = _("Choose a contact of this client.")
 ERR_SCORE = _("The score is between 1 and 5.")
+ERR_AGREED_IN_FUTURE = _("The client cannot have agreed on a date still to come.")
 ERR_VIA = _("Choose how the client agreed: meeting, email or call.")
 ERR_DECISION = _("Choose a decision: uphold or overturn.")
 ERR_NO_CREATIVES = _("Assign at least one creative on the team.")
@@ -82,6 +83,7 @@ ERR_NOT_CONTESTABLE = _("Only a department head's decision can be contested, onc
 ERR_CONTEST_SIDE = _("Only the people involved can contest the decision.")
 ERR_CONTEST_TOO_LATE = _("The work moved on after the decision; it can no longer be contested.")
 ERR_JOB_STATE = _("Jobs are created on briefed briefs.")
+ERR_TEMPLATE_EMPTY = _("This deliverable type has no stages yet; add them in the admin.")
 ERR_JOB_DELIVERED = _("This job is delivered.")
 ERR_STAGE_DONE = _("This stage is done.")
 ERR_OWNER_NOT_ON_TEAM = _("The owner must be on the client's team.")
@@ -331,6 +333,8 @@ def brief_record_agreement(
         raise DomainError(ERR_CONTACT_NOT_CLIENT)
     if via not in Brief.AgreedVia.values:
         raise DomainError(ERR_VIA)
+    if agreed_on is None or agreed_on > timezone.localdate():
+        raise DomainError(ERR_AGREED_IN_FUTURE)
     brief.status = S.CLIENT_AGREED
     brief.client_agreed_contact = contact
     brief.client_agreed_on = agreed_on
@@ -798,6 +802,8 @@ def job_create(
     if brief.status not in BRIEFED_STATES or brief.status == S.CLOSED:
         raise DomainError(ERR_JOB_STATE)
     _check_owner(brief, owner)
+    if not template.steps.exists():
+        raise DomainError(ERR_TEMPLATE_EMPTY)
     job = Job.objects.create(brief=brief, template=template, title=title, created_by=actor)
     steps = list(template.steps.all())
     stages = JobStage.objects.bulk_create(

@@ -106,3 +106,46 @@ def test_the_work_page_loads_the_version_chain_in_constant_queries(cast, as_user
     long, page = queries_for_first_version()
     assert [v.version for v in page.context["versions"]] == [1, 2, 3, 4, 5, 6, 7]
     assert long == short
+
+
+def test_a_client_agreement_dated_in_the_future_is_refused(cast, make_brief, as_user):
+    import datetime as dt
+
+    import time_machine
+
+    brief = make_brief(S.SIGNED)
+    # 20:00 UTC on the 1st is already the 2nd in Shanghai: the 2nd is today, the 3rd is not.
+    with time_machine.travel(dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC), tick=False):
+        url = reverse("briefs:brief_agreement", args=[brief.pk])
+        data = {"contact": cast.contact.pk, "via": "call"}
+        response = as_user(cast.am).post(url, {**data, "agreed_on": "2026-12-03"})
+        assert response.status_code == 200
+        assert response.context["form"].errors["agreed_on"]
+        brief.refresh_from_db()
+        assert brief.status == S.SIGNED
+        with pytest.raises(DomainError):
+            services.brief_record_agreement(
+                actor=cast.am,
+                brief=brief,
+                contact=cast.contact,
+                agreed_on=dt.date(2026, 12, 3),
+                via="call",
+            )
+        as_user(cast.am).post(url, {**data, "agreed_on": "2026-12-02"})
+        brief.refresh_from_db()
+        assert brief.status == S.CLIENT_AGREED
+
+
+def test_a_deliverable_type_without_stages_is_not_offered_for_a_job(cast, make_brief, as_user):
+    from briefs.models import Job, JobStageTemplate
+
+    brief = make_brief(S.BRIEFED)
+    empty = JobStageTemplate.objects.create(name="Empty", code="empty")
+    response = as_user(cast.traffic).post(
+        reverse("briefs:job_create", args=[brief.pk]), {"template": empty.pk, "title": "J"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["template"]
+    with pytest.raises(DomainError):
+        services.job_create(actor=cast.traffic, brief=brief, template=empty, title="J")
+    assert not Job.objects.filter(brief=brief).exists()
