@@ -2,13 +2,17 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+
+# A hung mail server must not hold the claim (an open transaction and a row
+# lock) forever: give up after this many seconds unless EMAIL_TIMEOUT says.
+EMAIL_SEND_TIMEOUT = 60
 
 
 def notification_email_send(*, notification_id: int) -> bool:
@@ -36,6 +40,7 @@ def notification_email_send(*, notification_id: int) -> bool:
                 body=n.body_text,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[n.recipient.email],
+                connection=get_connection(timeout=settings.EMAIL_TIMEOUT or EMAIL_SEND_TIMEOUT),
             )
             if n.body_html:
                 message.attach_alternative(n.body_html, "text/html")

@@ -1,7 +1,13 @@
+import time
+
+import pytest
+
 from agency.models import Notification, TimelineEvent
 from agency.notifications import notify
 from agency.pdf import render_pdf
 from agency.timeline import timeline_for, timeline_record
+
+from .smtp import SmtpCatcher
 
 
 def test_notify_creates_inbox_rows_and_emails_in_each_recipients_language(
@@ -88,3 +94,24 @@ def test_pdf_fetcher_refuses_file_and_network_urls():
             fetcher.fetch(url)
     ok = fetcher.fetch("https://pdf.invalid/static/css/pdf.css")
     assert b"Noto Sans CJK SC" in ok.read()
+
+
+def test_a_hung_mail_server_times_out_and_releases_the_claim(cast, settings, monkeypatch):
+    """Without a timeout the email claim (a row lock) would be held for ever."""
+    from agency import services
+
+    smtp = SmtpCatcher()  # its first connection never gets a greeting
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+    settings.EMAIL_TIMEOUT = None
+    monkeypatch.setattr(services, "EMAIL_SEND_TIMEOUT", 1)
+    row = Notification.objects.create(recipient=cast.ae, kind="test", subject="Hi", body_text="Hi")
+    started = time.monotonic()
+    try:
+        with pytest.raises(OSError, match="timed out"):
+            services.notification_email_send(notification_id=row.pk)
+    finally:
+        smtp.close()
+    assert time.monotonic() - started < 10
+    row.refresh_from_db()
+    assert row.emailed_at is None and "timed out" in row.email_error

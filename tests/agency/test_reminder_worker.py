@@ -10,6 +10,7 @@ from django.utils import timezone
 from agency.models import Notification, ReminderLog
 
 from .factories import InvoiceFactory
+from .smtp import SmtpCatcher
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -125,66 +126,6 @@ def test_a_sweep_task_that_crashes_after_claiming_is_finished_by_a_later_sweep_t
     log = ReminderLog.objects.get()
     assert (log.status, log.attempts) == ("sent", 2)
     assert Notification.objects.filter(kind="reminder.invoice_overdue").count() == 2
-
-
-class SmtpCatcher:
-    """A tiny SMTP server on 127.0.0.1: the first connection gets no greeting
-    (a mail server that hangs), the later ones are served and recorded."""
-
-    def __init__(self):
-        import socket
-        import threading
-
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.messages: list[str] = []
-        self.hung = threading.Event()
-        self.held = []
-        threading.Thread(target=self.serve, daemon=True).start()
-
-    def serve(self):
-        import threading
-
-        while True:
-            try:
-                conn, _addr = self.sock.accept()
-            except OSError:
-                return  # closed
-            if not self.hung.is_set():
-                self.held.append(conn)
-                self.hung.set()
-            else:
-                threading.Thread(target=self.handle, args=(conn,), daemon=True).start()
-
-    def handle(self, conn):
-        def say(line):
-            conn.sendall(line.encode() + b"\r\n")
-
-        say("220 catcher")
-        data, lines = False, []
-        for raw in conn.makefile("rb"):
-            line = raw.decode(errors="replace").rstrip("\r\n")
-            if data:
-                if line == ".":
-                    self.messages.append("\n".join(lines))
-                    data, lines = False, []
-                    say("250 queued")
-                else:
-                    lines.append(line)
-            elif line[:4].upper() == "DATA":
-                data = True
-                say("354 go on")
-            elif line[:4].upper() == "QUIT":
-                say("221 bye")
-                break
-            else:
-                say("250 ok")
-        conn.close()
-
-    def close(self):
-        self.sock.close()
-        for conn in self.held:
-            conn.close()
 
 
 def test_a_worker_process_killed_while_sending_has_the_email_sent_once_on_redelivery(
