@@ -45,6 +45,7 @@ ERR_DAY_OVER_24 = _("More than 24 hours on %(date)s.")
 ERR_BAD_HOURS = _("Hours must be more than 0 and at most 24.")
 ERR_BAD_ACTIVITY = _("Choose an activity from the list.")
 ERR_LINK_OTHER_CLIENT = _("The linked brief, meeting or round belongs to another client.")
+ERR_FAPIAO_TAKEN = _("Fapiao number %(fapiao)s is already on invoice %(number)s.")
 ERR_ISSUE_DATE_FUTURE = _("The issue date cannot be in the future.")
 
 
@@ -187,6 +188,11 @@ def invoice_issue(
     invoice = _lock(invoice)
     if invoice.status != Invoice.Status.REQUESTED:
         raise DomainError(ERR_NOT_REQUESTED)
+    # An official fapiao number is printed on one invoice only (a voided one
+    # keeps it too): a second use is a typo.
+    taken = Invoice.objects.filter(fapiao_number=fapiao_number).exclude(pk=invoice.pk).first()
+    if taken is not None:
+        raise DomainError(ERR_FAPIAO_TAKEN % {"fapiao": fapiao_number, "number": taken})
     client = invoice.client
     seq = _next_number(issue_date.year)
     invoice.status = Invoice.Status.ISSUED

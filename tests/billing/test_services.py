@@ -105,7 +105,7 @@ def test_invoice_numbers_restart_each_year_and_follow_the_issue_date(cast):
         services.invoice_request(actor=cast.am, invoice=inv)
         numbers.append(
             services.invoice_issue(
-                actor=cast.finance, invoice=inv, fapiao_number="F", issue_date=day
+                actor=cast.finance, invoice=inv, fapiao_number=f"F{len(numbers)}", issue_date=day
             ).number
         )
     assert numbers == ["INV-2026-0001", "INV-2027-0001", "INV-2027-0002"]
@@ -261,3 +261,16 @@ def test_invoice_update_only_in_draft(cast, requested):
         services.invoice_update(actor=cast.am, invoice=requested, data={}, lines=LINES[:1])
     assert e.value.message == services.ERR_NOT_DRAFT
     assert requested.lines.count() == 2
+
+
+def test_a_fapiao_number_already_used_is_refused_and_takes_no_number(cast, issued):
+    second = services.invoice_create(actor=cast.am, client=cast.client, data={}, lines=LINES)
+    services.invoice_request(actor=cast.am, invoice=second)
+    with pytest.raises(DomainError) as e:
+        services.invoice_issue(actor=cast.finance, invoice=second, fapiao_number=" FP-001 ")
+    assert str(e.value) == f"Fapiao number FP-001 is already on invoice {issued.number}."
+    second.refresh_from_db()
+    assert (second.status, second.number) == (Invoice.Status.REQUESTED, None)
+    assert InvoiceNumberCounter.objects.get().last == 1
+    second = services.invoice_issue(actor=cast.finance, invoice=second, fapiao_number="FP-002")
+    assert second.number_seq == 2
