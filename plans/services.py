@@ -433,7 +433,7 @@ def phase_goal_set_status(*, actor: User, goal: PhaseGoal, status: str) -> Phase
             action="phase_goal_progress",
             actor=actor,
             comment=f"{goal.title}: {PhaseGoal.Status(old).label} → {goal.get_status_display()}",
-            data={"goal": goal.pk, "from": old, "to": status},
+            data={"goal": goal.pk, "title": goal.title, "from": old, "to": status},
         )
     return goal
 

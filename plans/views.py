@@ -56,8 +56,17 @@ ACTION_LABELS = {
 
 def timeline_events(plan):
     events = list(timeline_for(plan))
+    statuses = dict(PhaseGoal.Status.choices)
     for e in events:
         e.label = ACTION_LABELS.get(e.action, e.action)
+        data = e.data or {}
+        if e.action == "phase_goal_progress" and "title" in data:
+            # In the reader's language, not the language of whoever changed it.
+            e.comment = "{}: {} → {}".format(
+                data["title"],
+                statuses.get(data.get("from"), data.get("from")),
+                statuses.get(data.get("to"), data.get("to")),
+            )
     return events
 
 

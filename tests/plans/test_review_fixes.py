@@ -160,3 +160,15 @@ def test_a_save_after_a_colleague_submitted_keeps_what_was_typed_in_sight(
     draft_plan.refresh_from_db()
     assert draft_plan.status == "submitted"
     assert draft_plan.annual_goals != "AE 刚写的年度目标"
+
+
+def test_phase_goal_progress_in_the_history_reads_in_the_readers_language(
+    cast, as_user, approved_plan
+):
+    from django.utils import translation
+
+    goal = approved_plan.phase_goals.first()
+    with translation.override("zh-hans"):  # the AM works in Chinese
+        services.phase_goal_set_status(actor=cast.am, goal=goal, status="done")
+    html = as_user(cast.ad).get(approved_plan.get_absolute_url()).content.decode()
+    assert f"{goal.title}: Planned → Done" in html
