@@ -191,6 +191,8 @@ CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(_email)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Agency <noreply@agency.local>")
+# Seconds before a hung SMTP server gives up (unset: agency/services.py uses 60).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=None)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Everything here is switchable so TLS can end at a proxy.
