@@ -400,7 +400,9 @@ def file_download(request, pk):
     response = FileResponse(
         handle,
         content_type=f.content_type,
-        as_attachment=f.kind == "pdf" and request.GET.get("inline") != "1",
+        # Images show inline (the work page embeds them); a PDF, which can
+        # carry scripts and forms, is always a download.
+        as_attachment=f.kind == "pdf",
         filename=f.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"

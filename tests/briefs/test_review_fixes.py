@@ -149,3 +149,17 @@ def test_a_deliverable_type_without_stages_is_not_offered_for_a_job(cast, make_b
     with pytest.raises(DomainError):
         services.job_create(actor=cast.traffic, brief=brief, template=empty, title="J")
     assert not Job.objects.filter(brief=brief).exists()
+
+
+def test_a_pdf_is_always_downloaded_never_shown_inline(cast, make_brief, as_user):
+    from .factories import pdf_upload
+
+    brief = make_brief(S.BRIEFED)
+    work = services.work_submit(
+        actor=cast.copywriter, brief=brief, title="Layout", files=[pdf_upload()]
+    )
+    url = reverse("briefs:file_download", args=[work.files.get().pk])
+    response = as_user(cast.am).get(url + "?inline=1")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
