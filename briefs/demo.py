@@ -60,6 +60,14 @@ def _png(color=(180, 40, 40), name="sketch.png"):
     return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
 
 
+def _judge_and_close(brief, *, am, cd):
+    """A closed brief's work was judged ready to present before it closed."""
+    for work in brief.works.filter(status=CreativeWork.Status.SUBMITTED):
+        for actor, level in ((am, Judgment.Level.STRATEGY), (cd, Judgment.Level.QUALITY)):
+            services.work_judge(actor=actor, work=work, level=level, verdict=Judgment.Verdict.YES)
+    return services.brief_close(actor=am, brief=brief)
+
+
 def _walk(brief, to, *, people, contact, creatives):
     """Advance a brief through the services up to status `to`."""
     am, cd, ad, signer, planner = (
@@ -97,7 +105,7 @@ def _walk(brief, to, *, people, contact, creatives):
         S.IN_PROGRESS: lambda: services.work_submit(
             actor=creatives[0], brief=brief, title="报纸稿 A", files=[_png()]
         ),
-        S.CLOSED: lambda: services.brief_close(actor=am, brief=brief),
+        S.CLOSED: lambda: _judge_and_close(brief, am=am, cd=cd),
     }
     for status in ORDER[ORDER.index(brief.status) + 1 : ORDER.index(to) + 1]:
         steps[status]()

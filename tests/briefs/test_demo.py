@@ -35,6 +35,10 @@ def test_demo_has_briefs_in_every_state_and_is_idempotent():
     assert Job.objects.get().stages.count() == 6
     huayuan = Brief.objects.filter(client__short_name="华远")
     assert huayuan.filter(proposition__contains="二十分钟到CBD").exists()
+    # A closed brief's work was judged before it closed: nothing left waiting forever.
+    assert not CreativeWork.objects.filter(
+        brief__status=Brief.Status.CLOSED, status=CreativeWork.Status.SUBMITTED
+    ).exists()
 
 
 @pytest.mark.django_db
