@@ -376,12 +376,6 @@ class Profitability:
     def profit(self) -> Decimal:
         return self.revenue - self.cost
 
-    @property
-    def margin(self) -> Decimal | None:
-        if not self.revenue:
-            return None
-        return (self.profit * 100 / self.revenue).quantize(Decimal("0.1"))
-
 
 def _approved_plans(clients, year) -> dict:
     """client id -> the approved plan (revenue / cost / profit targets) for `year`.

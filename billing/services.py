@@ -328,6 +328,7 @@ def timesheet_week_save(*, actor: User, monday: dt.date, rows: list[dict]) -> in
     Entries linked to a brief, meeting or round are kept as they are; the grid
     owns the unlinked ones. Returns the number of entries now in the grid.
     """
+    _lock_time_of(actor)
     monday = week_monday(monday)
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     allowed = set(timesheet_clients_for(actor).values_list("pk", flat=True))
@@ -367,6 +368,13 @@ def timesheet_week_save(*, actor: User, monday: dt.date, rows: list[dict]) -> in
         for (c, a, day), h in cells.items()
     )
     return len(cells)
+
+
+def _lock_time_of(user: User) -> None:
+    """Serialise the time writes of one person (two tabs, the grid and a
+    meeting's log at once): the 24-hours-a-day sum is read after this lock, so
+    two saves cannot both pass it on the same stale total."""
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
 
 
 def _check_hours(hours) -> None:
@@ -410,6 +418,7 @@ def time_entry_record(
     if not timesheet_clients_for(actor).filter(pk=client.pk).exists():
         raise DomainError(ERR_NOT_ON_TEAM)
     _check_hours(hours)
+    _lock_time_of(actor)
     _check_activity(activity)
     lock = locked_through()
     if lock is not None and date <= lock:

@@ -57,3 +57,41 @@ def test_twenty_parallel_issues_get_numbers_one_to_twenty(require_postgres, cast
     assert [r.number_seq for r in rows] == list(range(1, THREADS + 1))
     assert sorted(r.number for r in rows) == [f"INV-{year}-{n:04d}" for n in range(1, THREADS + 1)]
     assert InvoiceNumberCounter.objects.get(year=year).last == THREADS
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_time_logging_never_books_more_than_24_hours_a_day(require_postgres, cast):
+    import datetime as dt
+
+    from agency.errors import DomainError
+    from billing.models import TimeEntry
+
+    day = dt.date(2027, 3, 1)
+    threads_n = 10
+    barrier = threading.Barrier(threads_n)
+    refused, errors = [], []
+
+    def log():
+        try:
+            barrier.wait(timeout=30)
+            services.time_entry_record(
+                actor=cast.am, client=cast.client, date=day, hours=Decimal(3), activity="meeting"
+            )
+        except DomainError as e:
+            refused.append(e)
+        except Exception as e:  # reported below
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=log) for _ in range(threads_n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert errors == []
+    # 8 x 3 h fill the day; the two others are refused, whatever the timing.
+    assert TimeEntry.objects.filter(user=cast.am, date=day).count() == 8
+    assert len(refused) == 2
