@@ -498,7 +498,11 @@ def material_download(request, pk, material_pk):
     if not material.file:
         raise Http404(NOT_FOUND)
     name = material.file.name.rsplit("/", 1)[-1]
-    return FileResponse(material.file.open("rb"), as_attachment=True, filename=name)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(NOT_FOUND) from None  # gone from storage: not a 500
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 def rehearsal_create(request, pk):

@@ -606,3 +606,16 @@ def test_a_held_or_closed_meeting_no_longer_warns_that_the_agenda_was_not_sent(
     meeting.conclusions = "Done"
     meeting.save()
     assert 'id="agenda-not-sent"' not in c.get(detail(meeting)).content.decode()
+
+
+def test_a_material_file_missing_from_storage_is_404_not_500(
+    cast, presentation, as_user, settings, tmp_path
+):
+    from meetings.models import SupportingMaterial
+
+    settings.MEDIA_ROOT = tmp_path
+    material = SupportingMaterial.objects.create(
+        round=presentation.presentation_round, title="Lost", file="meetings/materials/lost.mp4"
+    )
+    url = reverse("meetings:material_download", args=[presentation.pk, material.pk])
+    assert as_user(cast.am).get(url).status_code == 404
