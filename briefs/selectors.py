@@ -6,7 +6,7 @@ it (creative work, files, judgments, escalations, jobs, PDF). Other apps
 their names and signatures stable.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -141,9 +141,24 @@ def brief_list_for_user(user) -> QuerySet[Brief]:
     return qs.order_by("-created_at", "-pk")
 
 
+# Read-only access to one piece of work (and its files) for the department
+# head or MD deciding an escalation on it, who may not be on the team.
+DECIDER_ACCESS = replace(NO_BRIEF_ACCESS, can_view=True)
+
+
+def _work_access(user, work: CreativeWork) -> BriefAccess:
+    access = brief_access_for(user, work.brief)
+    if access.can_view or not user.is_authenticated:
+        return access
+    for esc in work.escalations.select_related("judgment"):
+        if user.pk in (esc.head_by_id, esc.md_by_id) or can_decide_escalation(user, esc):
+            return DECIDER_ACCESS
+    return access
+
+
 def work_get_for_user(user, pk) -> tuple[CreativeWork, BriefAccess]:
     work = _load(CreativeWork, pk, sr=("brief", "brief__client", "submitted_by"))
-    access = brief_access_for(user, work.brief)
+    access = _work_access(user, work)
     if not access.can_view:
         raise Http404(NOT_FOUND)
     return work, access
@@ -151,7 +166,7 @@ def work_get_for_user(user, pk) -> tuple[CreativeWork, BriefAccess]:
 
 def file_get_for_user(user, pk) -> tuple[CreativeFile, BriefAccess]:
     f = _load(CreativeFile, pk, sr=("work", "work__brief", "work__brief__client"))
-    access = brief_access_for(user, f.work.brief)
+    access = _work_access(user, f.work)
     if not access.can_view:
         raise Http404(NOT_FOUND)
     return f, access

@@ -163,3 +163,31 @@ def test_a_pdf_is_always_downloaded_never_shown_inline(cast, make_brief, as_user
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_off_team_department_head_sees_the_work_and_files_they_decide_on(cast, as_user, work):
+    creative_head = UserFactory(role=Role.CREATIVE_DIRECTOR, is_department_head=True)
+    account_head = UserFactory(role=Role.AD, is_department_head=True)
+    work_url = reverse("briefs:work_detail", args=[work.pk])
+    file_url = reverse("briefs:file_download", args=[work.files.get().pk])
+    assert as_user(creative_head).get(work_url).status_code == 404
+    assert as_user(creative_head).get(file_url).status_code == 404
+
+    judge(work, cast.am, STRATEGY, YES)
+    judge(work, cast.cd, QUALITY, NO, reason="other", comment="Flat.")
+    esc = services.escalation_raise(actor=cast.am, work=work, statement="Client loves it.")
+    page = as_user(creative_head).get(work_url)
+    assert page.status_code == 200
+    assert b"Judge" not in page.content  # sees it, may not judge it
+    assert as_user(creative_head).get(file_url).status_code == 200
+    # A "good enough?" dispute is not the account head's to decide: still hidden.
+    assert as_user(account_head).get(work_url).status_code == 404
+    assert as_user(account_head).get(file_url).status_code == 404
+    judge_url = reverse("briefs:work_judge", args=[work.pk, "quality"])
+    assert as_user(creative_head).post(judge_url, {"verdict": "yes"}).status_code == 403
+
+    services.escalation_decide(
+        actor=creative_head, escalation=esc, decision="uphold", comment="Still flat."
+    )
+    assert as_user(creative_head).get(work_url).status_code == 200
+    assert as_user(cast.outsider).get(work_url).status_code == 404
