@@ -10,7 +10,7 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -21,6 +21,7 @@ from agency.errors import DomainError
 from agency.notifications import notify
 from agency.pdf import render_pdf
 from agency.permissions import deny_unless
+from agency.services import EMAIL_SEND_TIMEOUT
 from agency.timeline import timeline_record
 
 from .ical import meeting_ics
@@ -397,14 +398,34 @@ def agenda_pdf(meeting: Meeting, *, show_storyline: bool = True) -> bytes:
 def agenda_dispatch_deliver(*, meeting_id: int, dispatch_id: int) -> int:
     """Send the dispatch's emails once; returns how many were sent.
 
-    The claim (`emailed_at IS NULL` -> now) makes a retried or duplicated task
-    a no-op; on failure the claim is released so a retry sends again.
+    Same discipline as agency.services.notification_email_send: the claim
+    (`emailed_at IS NULL` -> now) is committed only together with the send,
+    so a duplicated task waits on the row lock and then does nothing, and a
+    worker killed mid-send leaves no claim behind: the redelivered task
+    (acks_late) sends the agenda. A failure rolls the claim back, records the
+    error and re-raises so the task retries.
     """
-    claimed = AgendaDispatch.objects.filter(
-        pk=dispatch_id, meeting_id=meeting_id, emailed_at=None
-    ).update(emailed_at=timezone.now())
-    if claimed != 1:
-        return 0
+    try:
+        with transaction.atomic():
+            claimed = AgendaDispatch.objects.filter(
+                pk=dispatch_id, meeting_id=meeting_id, emailed_at=None
+            ).update(emailed_at=timezone.now(), error="")
+            if claimed != 1:
+                return 0
+            messages = _agenda_messages(dispatch_id)
+            connection = get_connection(timeout=settings.EMAIL_TIMEOUT or EMAIL_SEND_TIMEOUT)
+            connection.send_messages(messages)
+    except Exception as exc:
+        logger.exception("agenda emails of dispatch %s failed", dispatch_id)
+        AgendaDispatch.objects.filter(pk=dispatch_id).update(
+            error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    return len(messages)
+
+
+def _agenda_messages(dispatch_id: int) -> list[EmailMultiAlternatives]:
+    """One email per recipient, in their language, with the PDF and the invite."""
     dispatch = AgendaDispatch.objects.select_related("meeting", "meeting__organiser").get(
         pk=dispatch_id
     )
@@ -437,16 +458,7 @@ def agenda_dispatch_deliver(*, meeting_id: int, dispatch_id: int) -> int:
         message.attach(f"agenda-{meeting.pk}.pdf", pdfs[language], "application/pdf")
         message.attach(f"meeting-{meeting.pk}.ics", ics, "text/calendar; method=REQUEST")
         messages.append(message)
-    try:
-        for message in messages:
-            message.send()
-    except Exception as exc:
-        logger.exception("agenda emails of dispatch %s failed", dispatch_id)
-        AgendaDispatch.objects.filter(pk=dispatch_id).update(
-            emailed_at=None, error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
-        raise
-    return len(messages)
+    return messages
 
 
 # --- minutes: decisions and action items ----------------------------------------------

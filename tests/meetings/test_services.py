@@ -100,6 +100,33 @@ def test_agenda_email_task_is_idempotent(
     assert AgendaDispatch.objects.get(pk=dispatch.pk).emailed_at is not None
 
 
+def test_a_failed_agenda_send_leaves_no_claim_and_the_retry_sends_it(
+    cast, meeting, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given the mail server fails while the agenda is being handed over
+    from django.core.mail.backends.locmem import EmailBackend
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("smtp down")
+
+    with monkeypatch.context() as m:
+        m.setattr(EmailBackend, "send_messages", refuse)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            dispatch = services.agenda_send(actor=cast.am, meeting=meeting)
+        with pytest.raises(ConnectionRefusedError):
+            services.agenda_dispatch_deliver(meeting_id=meeting.pk, dispatch_id=dispatch.pk)
+    # then the claim was rolled back with the send, and the error recorded
+    dispatch.refresh_from_db()
+    assert dispatch.emailed_at is None
+    assert "smtp down" in dispatch.error
+    assert mailoutbox == []
+    # and the retry (or the redelivered task) sends it, once
+    assert services.agenda_dispatch_deliver(meeting_id=meeting.pk, dispatch_id=dispatch.pk) == 2
+    assert services.agenda_dispatch_deliver(meeting_id=meeting.pk, dispatch_id=dispatch.pk) == 0
+    assert len(mailoutbox) == 2
+    assert callbacks  # the task was queued on commit
+
+
 def test_agenda_send_refuses_without_agenda_items(cast, meeting, mailoutbox):
     meeting.agenda_items.all().delete()
     with pytest.raises(DomainError) as e:
