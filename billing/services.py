@@ -334,8 +334,6 @@ def timesheet_week_save(*, actor: User, monday: dt.date, rows: list[dict]) -> in
     allowed = set(timesheet_clients_for(actor).values_list("pk", flat=True))
     cells: dict[tuple, Decimal] = {}
     for row in rows:
-        if row["client"].pk not in allowed:
-            raise DomainError(ERR_NOT_ON_TEAM)
         _check_activity(row["activity"])
         for day, hours in zip(days, row["hours"], strict=True):
             if hours:
@@ -348,12 +346,19 @@ def timesheet_week_save(*, actor: User, monday: dt.date, rows: list[dict]) -> in
     existing = list(existing)
     linked = [e for e in existing if not _is_grid_entry(e)]
     existing = [e for e in existing if _is_grid_entry(e)]
+    old: dict[tuple, Decimal] = {}
+    for e in existing:
+        key = (e.client_id, e.activity, e.date)
+        old[key] = old.get(key, ZERO) + e.hours
+    touched = {k for k in set(old) | set(cells) if old.get(k) != cells.get(k)}
+    # Time is logged only on clients whose team the actor is on; hours logged
+    # before they left a team stay in the week as they are (kept, not lost,
+    # and they do not block saving the rest of the week).
+    if any(c not in allowed for (c, _a, _day) in touched):
+        raise DomainError(ERR_NOT_ON_TEAM)
     lock = locked_through()
-    if lock is not None:
-        old = {(e.client_id, e.activity, e.date): e.hours for e in existing}
-        touched = {k for k in set(old) | set(cells) if old.get(k) != cells.get(k)}
-        if any(day <= lock for (_c, _a, day) in touched):
-            raise DomainError(ERR_WEEK_LOCKED % {"date": lock.isoformat()})
+    if lock is not None and any(day <= lock for (_c, _a, day) in touched):
+        raise DomainError(ERR_WEEK_LOCKED % {"date": lock.isoformat()})
     per_day: dict[dt.date, Decimal] = {}
     for e in linked:
         per_day[e.date] = per_day.get(e.date, ZERO) + e.hours

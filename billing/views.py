@@ -7,7 +7,7 @@ import numbers
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import TeamMembership, User
+from accounts.models import Client, TeamMembership, User
 from agency.errors import DomainError
 from agency.pdf import pdf_response, render_pdf
 from agency.permissions import NOT_FOUND, deny_unless, hide_unless
@@ -540,13 +540,18 @@ def profitability_client(request, client_pk):
 
 
 def timesheet(request):
-    clients = timesheet_clients_for(request.user)
-    client_choices = [("", "---------"), *((c.pk, str(c)) for c in clients)]
     monday = parse_week(request.GET.get("week") or request.POST.get("week"))
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     entries = week_entries(request.user, monday)
     grid = [e for e in entries if services._is_grid_entry(e)]
     linked = [e for e in entries if not services._is_grid_entry(e)]
+    team_clients = timesheet_clients_for(request.user)
+    # The week's rows also show clients whose team the user has since left;
+    # the service refuses any change to those hours.
+    clients = Client.objects.filter(
+        Q(pk__in=team_clients.values("pk")) | Q(pk__in={e.client_id for e in grid})
+    ).order_by("name")
+    client_choices = [("", "---------"), *((c.pk, str(c)) for c in clients)]
     initial_rows: dict[tuple, dict] = {}
     for e in grid:
         row = initial_rows.setdefault(
@@ -586,6 +591,6 @@ def timesheet(request):
             "week_total": sum(totals),
             "locked_through": lock,
             "week_locked": lock is not None and days[-1] <= lock,
-            "has_clients": len(client_choices) > 1,
+            "has_clients": team_clients.exists() or bool(grid),
         },
     )

@@ -214,3 +214,37 @@ def test_timesheet_page_queries_do_not_grow_with_rows(cast, as_user, django_asse
     assert len(page.context["formset"].forms) == 14  # 13 rows + 1 blank
     assert html.count(" selected>") >= 13 * 2  # each row's client and activity
     assert f'<option value="{client.pk}" selected>{client}</option>' in html
+
+
+def test_hours_on_a_client_whose_team_the_user_left_are_kept_and_do_not_block_the_week(
+    cast, as_user
+):
+    from accounts.models import TeamMembership
+
+    TimeEntryFactory(
+        user=cast.copywriter, client=cast.client, date=MONDAY, hours=Decimal("3"), activity="plan"
+    )
+    TeamMembership.objects.filter(client=cast.client, user=cast.copywriter).delete()
+    c = as_user(cast.copywriter)
+    page = c.get(reverse("billing:timesheet"), {"week": MONDAY.isoformat()})
+    html = page.content.decode()
+    assert f'<option value="{cast.client.pk}" selected>' in html
+    data = _post(cast.client.pk, "plan", ("3", "", "", "", "", "", ""))
+    data["rows-INITIAL_FORMS"] = "1"
+    # the old row posted back as it is: saved, and the hours are still there
+    response = c.post(reverse("billing:timesheet"), data)
+    assert response.status_code == 302
+    assert TimeEntry.objects.get(user=cast.copywriter).hours == Decimal("3.00")
+    # but they can no longer be changed, nor removed, nor added to
+    for hours in (("4", "", "", "", "", "", ""), ("3", "1", "", "", "", "", "")):
+        response = c.post(
+            reverse("billing:timesheet"),
+            {**data, **_post(cast.client.pk, "plan", hours), "rows-INITIAL_FORMS": "1"},
+            follow=True,
+        )
+        assert (
+            "You can only log time on clients whose team you are on." in response.content.decode()
+        )
+    response = c.post(reverse("billing:timesheet"), {**data, "rows-0-DELETE": "on"}, follow=True)
+    assert "You can only log time on clients whose team you are on." in response.content.decode()
+    assert TimeEntry.objects.get(user=cast.copywriter).hours == Decimal("3.00")
