@@ -7,7 +7,7 @@ it (rows, reviews, PDF). Other apps call `approved_plan_for` and
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Client, TeamMembership, User
@@ -225,10 +225,3 @@ def phase_goal_progress(plan: AccountPlan) -> dict:
         "total": len(goals),
         "percent": round(100 * done / len(goals)) if goals else 0,
     }
-
-
-def prefetch_plan_rows(qs: QuerySet[AccountPlan]) -> QuerySet[AccountPlan]:
-    return qs.prefetch_related(
-        Prefetch("phase_goals"),
-        Prefetch("strategies", queryset=Strategy.objects.prefetch_related("phase_goals")),
-    )
