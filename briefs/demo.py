@@ -205,8 +205,13 @@ def _creative_story(brief, users):
     esc = services.escalation_raise(
         actor=am, work=other, statement="客户在会上已经认可这个方向,时间紧,建议直接提案。"
     )
+    # The CD is the only creative department head and cannot decide on his own
+    # "no": with no independent head, the MD decides at once, and it is final.
     services.escalation_decide(
-        actor=cd, escalation=esc, decision="uphold", comment="方向可以,但标题必须再改一版。"
+        actor=users["md"],
+        escalation=esc,
+        decision="uphold",
+        comment="方向可以,但标题必须再改一版。",
     )
     template = JobStageTemplate.objects.get(code="print-ad")
     job = services.job_create(

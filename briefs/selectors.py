@@ -8,7 +8,7 @@ their names and signatures stable.
 
 from dataclasses import dataclass, replace
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Client, TeamMembership, User
@@ -202,20 +202,51 @@ def escalation_function_roles(esc: Escalation) -> frozenset:
     return CREATIVES
 
 
+def escalation_parties(esc: Escalation) -> set:
+    """The judge and the one who disputes the judgment: neither decides it."""
+    return {esc.raised_by_id, esc.judgment.judged_by_id}
+
+
+def escalation_heads(esc: Escalation) -> QuerySet[User]:
+    """Department heads of the disputed function who are not a party to it."""
+    return User.objects.filter(
+        is_active=True, is_department_head=True, role__in=escalation_function_roles(esc)
+    ).exclude(pk__in=escalation_parties(esc))
+
+
 def can_decide_escalation(user, esc: Escalation) -> bool:
+    """The department head of the function decides first, never their own "no";
+    when no independent head exists the MD decides at once (and it is final)."""
     if not user.is_authenticated or not user.is_active:
         return False
     if esc.status == Escalation.Status.OPEN:
-        return user.is_department_head and user.role in escalation_function_roles(esc)
+        if user.pk in escalation_parties(esc):
+            return False
+        if user.is_department_head and user.role in escalation_function_roles(esc):
+            return True
+        return user.role == Role.MD and not escalation_heads(esc).exists()
     if esc.status == Escalation.Status.CONTESTED:
         return user.role == Role.MD
     return False
 
 
+def _independent_heads(roles) -> Exists:
+    return Exists(
+        User.objects.filter(is_active=True, is_department_head=True, role__in=roles)
+        .exclude(pk=OuterRef("raised_by_id"))
+        .exclude(pk=OuterRef("judgment__judged_by_id"))
+    )
+
+
 def escalations_to_decide(user) -> QuerySet[Escalation]:
     qs = Escalation.objects.select_related("work", "work__brief", "judgment")
     if user.role == Role.MD:
-        return qs.filter(status=Escalation.Status.CONTESTED)
+        no_head = (
+            Q(judgment__level=Judgment.Level.STRATEGY) & ~_independent_heads(ACCOUNT_SERVICE)
+        ) | (Q(judgment__level=Judgment.Level.QUALITY) & ~_independent_heads(CREATIVES))
+        return qs.filter(
+            Q(status=Escalation.Status.CONTESTED) | (Q(status=Escalation.Status.OPEN) & no_head)
+        )
     if not user.is_department_head:
         return qs.none()
     levels = []
@@ -223,7 +254,11 @@ def escalations_to_decide(user) -> QuerySet[Escalation]:
         levels.append(Judgment.Level.STRATEGY)
     if user.role in CREATIVES:
         levels.append(Judgment.Level.QUALITY)
-    return qs.filter(status=Escalation.Status.OPEN, judgment__level__in=levels)
+    return (
+        qs.filter(status=Escalation.Status.OPEN, judgment__level__in=levels)
+        .exclude(raised_by=user)
+        .exclude(judgment__judged_by=user)
+    )
 
 
 def brief_detail_data(brief: Brief, access: BriefAccess) -> dict:

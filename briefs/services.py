@@ -37,6 +37,7 @@ from .selectors import (
     brief_access_for,
     brief_access_for_client,
     can_decide_escalation,
+    escalation_heads,
     users_for_step,
 )
 from .uploads import validate_upload
@@ -639,9 +640,10 @@ def _disputed_no(work: CreativeWork) -> Judgment | None:
     return None
 
 
-def _department_heads_for(level: str):
-    roles = ACCOUNT_SERVICE if level == Judgment.Level.STRATEGY else CREATIVES
-    return list(User.objects.filter(is_active=True, is_department_head=True, role__in=roles))
+def _escalation_deciders(esc: Escalation) -> list:
+    """Who is asked to decide: the independent department heads, else the MD."""
+    heads = list(escalation_heads(esc))
+    return heads or list(User.objects.filter(role=Role.MD, is_active=True))
 
 
 @transaction.atomic
@@ -673,7 +675,7 @@ def escalation_raise(*, actor: User, work: CreativeWork, statement: str) -> Esca
         obj=work, action="escalated", actor=actor, comment=statement, data={"escalation": esc.pk}
     )
     _notify(
-        _department_heads_for(judgment.level),
+        _escalation_deciders(esc),
         "escalation_raised",
         work.brief,
         actor=actor,
@@ -709,7 +711,10 @@ def escalation_decide(*, actor: User, escalation: Escalation, decision: str, com
     if not comment:
         raise DomainError(ERR_REASON_REQUIRED)
     now = timezone.now()
-    if esc.status == Escalation.Status.OPEN:
+    # The MD decides an open escalation only when no independent department
+    # head exists (see can_decide_escalation): then it is final at once.
+    md_first = esc.status == Escalation.Status.OPEN and actor.role == Role.MD
+    if esc.status == Escalation.Status.OPEN and not md_first:
         esc.status = Escalation.Status.DECIDED
         esc.head_decision, esc.head_by, esc.head_at, esc.head_comment = (
             decision,

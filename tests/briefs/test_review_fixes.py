@@ -47,7 +47,8 @@ def test_contesting_is_403_for_people_not_involved_even_with_an_empty_statement(
     judge(work, cast.am, STRATEGY, YES)
     judge(work, cast.cd, QUALITY, NO, reason="other", comment="Flat.")
     esc = services.escalation_raise(actor=cast.am, work=work, statement="Client loves it.")
-    services.escalation_decide(actor=cast.cd, escalation=esc, decision="uphold", comment="No.")
+    head = UserFactory(role=Role.CREATIVE_DIRECTOR, is_department_head=True)
+    services.escalation_decide(actor=head, escalation=esc, decision="uphold", comment="No.")
     response = as_user(cast.ae).post(reverse("briefs:escalation_contest", args=[esc.pk]), {})
     assert response.status_code == 403
     esc.refresh_from_db()

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from agency.errors import DomainError
 from agency.models import TimelineEvent
+from agency.roles import Role
 from agency.timeline import timeline_for
 from briefs import services
 from briefs.models import (
@@ -18,6 +19,7 @@ from briefs.models import (
     JobStageTemplate,
     Judgment,
 )
+from tests.factories import UserFactory
 
 from .conftest import FULL_CHECKLIST, NO, QUALITY, STRATEGY, YES, S, judge
 from .factories import exe_as_png, png_upload
@@ -374,17 +376,23 @@ def test_escalation_department_head_then_md_is_recorded_and_final(cast, work):
     esc = services.escalation_raise(actor=cast.am, work=work, statement="The client loves it.")
     work.refresh_from_db()
     assert work.status == CreativeWork.Status.ESCALATED
-    # only a department head of the creative function decides first; the MD waits
+    # only a department head of the creative function decides first, never the CD
+    # on his own "no"; the MD waits while an independent head exists
+    head = UserFactory(
+        username="creative-head", role=Role.CREATIVE_DIRECTOR, is_department_head=True
+    )
     with pytest.raises(PermissionDenied):
         services.escalation_decide(actor=cast.md, escalation=esc, decision="overturn", comment="x")
     with pytest.raises(PermissionDenied):
         services.escalation_decide(actor=cast.ad, escalation=esc, decision="overturn", comment="x")
+    with pytest.raises(PermissionDenied):
+        services.escalation_decide(actor=cast.cd, escalation=esc, decision="uphold", comment="x")
     services.escalation_decide(
-        actor=cast.cd, escalation=esc, decision="uphold", comment="Needs a stronger headline."
+        actor=head, escalation=esc, decision="uphold", comment="Needs a stronger headline."
     )
     esc.refresh_from_db()
     work.refresh_from_db()
-    assert esc.status == Escalation.Status.DECIDED and esc.head_by == cast.cd and esc.head_at
+    assert esc.status == Escalation.Status.DECIDED and esc.head_by == head and esc.head_at
     assert work.status == CreativeWork.Status.REVISE
     # still contested: the MD decides, and that is final
     with pytest.raises(PermissionDenied):
@@ -412,6 +420,26 @@ def test_escalation_department_head_then_md_is_recorded_and_final(cast, work):
         ).values_list("action", flat=True)
     )
     assert actions == ["raised", "head_decided", "contested", "md_decided"]
+
+
+def test_the_md_decides_at_once_when_the_only_head_made_the_disputed_judgment(cast, work):
+    # given the CD, the only creative department head, says "not good enough"
+    judge(work, cast.am, STRATEGY, YES)
+    judge(work, cast.cd, QUALITY, NO, reason="other", comment="Flat.")
+    esc = services.escalation_raise(actor=cast.am, work=work, statement="The client loves it.")
+    # then he may not decide the appeal against himself; the MD decides, finally
+    with pytest.raises(PermissionDenied):
+        services.escalation_decide(actor=cast.cd, escalation=esc, decision="uphold", comment="x")
+    services.escalation_decide(
+        actor=cast.md, escalation=esc, decision="overturn", comment="Present it."
+    )
+    esc.refresh_from_db()
+    work.refresh_from_db()
+    assert esc.status == Escalation.Status.FINAL
+    assert (esc.md_by, esc.md_decision, esc.head_by) == (cast.md, "overturn", None)
+    assert work.status == CreativeWork.Status.READY
+    with pytest.raises(DomainError):
+        services.escalation_contest(actor=cast.cd, escalation=esc, statement="again")
 
 
 def test_a_strategy_no_is_escalated_by_the_creative_director_to_an_account_head(cast, work):

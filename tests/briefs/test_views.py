@@ -6,8 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agency.dashboard import sections_for
+from agency.roles import Role
 from briefs import services
 from briefs.models import Brief, CreativeWork, JobStageTemplate, Judgment
+from tests.factories import UserFactory
 
 from .conftest import NO, QUALITY, STRATEGY, YES, S, judge
 from .factories import BriefFactory, exe_as_png, pdf_upload, png_upload
@@ -226,7 +228,10 @@ def test_escalation_pages_department_head_then_md(cast, as_user, work):
     )
     esc = work.escalations.get()
     assert r.url == esc.get_absolute_url()
-    as_user(cast.cd).post(
+    head = UserFactory(
+        username="creative-head", role=Role.CREATIVE_DIRECTOR, is_department_head=True
+    )
+    as_user(head).post(
         reverse("briefs:escalation_decide", args=[esc.pk]),
         {"decision": "uphold", "comment": "Still flat."},
     )
@@ -348,9 +353,15 @@ def test_waiting_for_me_lists_work_to_judge_and_escalations(cast, work):
     judge(work, cast.cd, QUALITY, NO, reason="other", comment="Flat.")
     assert "Creative work to revise" in {s.title for s in sections_for(cast.copywriter)}
     esc = services.escalation_raise(actor=cast.am, work=work, statement="Disagree.")
-    assert "Escalations to decide" in {s.title for s in sections_for(cast.cd)}
+    # the CD made the "no": not his to decide; with no other creative head, the MD's
+    assert "Escalations to decide" not in {s.title for s in sections_for(cast.cd)}
+    assert "Escalations to decide" in {s.title for s in sections_for(cast.md)}
+    head = UserFactory(
+        username="creative-head", role=Role.CREATIVE_DIRECTOR, is_department_head=True
+    )
+    assert "Escalations to decide" in {s.title for s in sections_for(head)}
     assert "Escalations to decide" not in {s.title for s in sections_for(cast.md)}
-    services.escalation_decide(actor=cast.cd, escalation=esc, decision="uphold", comment="No.")
+    services.escalation_decide(actor=head, escalation=esc, decision="uphold", comment="No.")
     services.escalation_contest(actor=cast.am, escalation=esc, statement="Still.")
     assert "Escalations to decide" in {s.title for s in sections_for(cast.md)}
 
