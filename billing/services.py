@@ -188,13 +188,14 @@ def invoice_issue(
     invoice = _lock(invoice)
     if invoice.status != Invoice.Status.REQUESTED:
         raise DomainError(ERR_NOT_REQUESTED)
+    client = invoice.client
+    seq = _next_number(issue_date.year)
     # An official fapiao number is printed on one invoice only (a voided one
-    # keeps it too): a second use is a typo.
+    # keeps it too): a second use is a typo. Checked under the counter lock, so
+    # two issues at once cannot both take it; refusing rolls the number back.
     taken = Invoice.objects.filter(fapiao_number=fapiao_number).exclude(pk=invoice.pk).first()
     if taken is not None:
         raise DomainError(ERR_FAPIAO_TAKEN % {"fapiao": fapiao_number, "number": taken})
-    client = invoice.client
-    seq = _next_number(issue_date.year)
     invoice.status = Invoice.Status.ISSUED
     invoice.number_year = issue_date.year
     invoice.number_seq = seq

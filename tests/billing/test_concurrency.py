@@ -95,3 +95,41 @@ def test_parallel_time_logging_never_books_more_than_24_hours_a_day(require_post
     # 8 x 3 h fill the day; the two others are refused, whatever the timing.
     assert TimeEntry.objects.filter(user=cast.am, date=day).count() == 8
     assert len(refused) == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_issues_with_one_fapiao_number_issue_one_invoice_and_leave_no_gap(
+    require_postgres, cast
+):
+    from agency.errors import DomainError
+
+    invoices = []
+    for _ in range(5):
+        inv = services.invoice_create(actor=cast.am, client=cast.client, data={}, lines=LINES)
+        invoices.append(services.invoice_request(actor=cast.am, invoice=inv))
+    barrier = threading.Barrier(len(invoices))
+    refused, errors = [], []
+
+    def issue(invoice):
+        try:
+            barrier.wait(timeout=30)
+            services.invoice_issue(actor=cast.finance, invoice=invoice, fapiao_number="SAME-1")
+        except DomainError as e:
+            refused.append(e)
+        except Exception as e:  # reported below
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=(inv,)) for inv in invoices]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert errors == []
+    assert len(refused) == 4
+    (issued,) = Invoice.objects.filter(fapiao_number="SAME-1")
+    assert issued.number_seq == 1
+    assert InvoiceNumberCounter.objects.get(year=issued.number_year).last == 1
