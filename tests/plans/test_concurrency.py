@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 
 from plans import services
 from plans.models import AccountPlan
@@ -31,7 +31,9 @@ def test_two_simultaneous_saves_of_one_version_one_wins_one_is_refused(require_p
         except services.StalePlanError as e:
             results[actor.username] = ("stale", e.current.annual_goals)
         finally:
-            close_old_connections()
+            # This thread's own connection: close it whatever CONN_MAX_AGE says,
+            # or the test database cannot be dropped afterwards.
+            connection.close()
 
     threads = [
         threading.Thread(target=save, args=(cast.am, "AM 的版本")),
