@@ -3,19 +3,36 @@ from django.contrib import admin
 from .models import AccountPlan, Activity, PhaseGoal, PlanReview, Strategy
 
 
-class PhaseGoalInline(admin.TabularInline):
+def _locked(plan) -> bool:
+    """A submitted or approved plan changes only through the workflow (and its
+    timeline): the admin shows it read-only, rows included."""
+    return plan is not None and plan.status != AccountPlan.Status.DRAFT
+
+
+class RowInline:
+    def has_add_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_delete_permission(request, obj)
+
+
+class PhaseGoalInline(RowInline, admin.TabularInline):
     model = PhaseGoal
     extra = 0
     exclude = ["copied_from"]
 
 
-class StrategyInline(admin.StackedInline):
+class StrategyInline(RowInline, admin.StackedInline):
     model = Strategy
     extra = 0
     exclude = ["copied_from"]
 
 
-class ActivityInline(admin.TabularInline):
+class ActivityInline(RowInline, admin.TabularInline):
     model = Activity
     extra = 0
     exclude = ["copied_from"]
@@ -47,3 +64,6 @@ class AccountPlanAdmin(admin.ModelAdmin):
         "created_by",
     ]
     inlines = [PhaseGoalInline, StrategyInline, ActivityInline, PlanReviewInline]
+
+    def has_change_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_change_permission(request, obj)

@@ -172,3 +172,27 @@ def test_phase_goal_progress_in_the_history_reads_in_the_readers_language(
         services.phase_goal_set_status(actor=cast.am, goal=goal, status="done")
     html = as_user(cast.ad).get(approved_plan.get_absolute_url()).content.decode()
     assert f"{goal.title}: Planned → Done" in html
+
+
+def test_the_admin_cannot_change_an_approved_plan(client, cast, approved_plan):
+    from django.contrib.auth import get_user_model
+
+    from .factories import complete_plan
+
+    draft_plan = complete_plan(cast.client, year=2028)
+    admin_user = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin_user)
+    url = reverse("admin:plans_accountplan_change", args=[approved_plan.pk])
+    page = client.get(url)
+    assert page.status_code == 200  # still readable
+    response = client.post(
+        url,
+        {"client": approved_plan.client_id, "year": 2027, "revision": 1, "posture": "maintain"},
+    )
+    assert response.status_code == 403
+    approved_plan.refresh_from_db()
+    assert approved_plan.posture == "grow"
+    # a draft stays editable there
+    assert client.get(reverse("admin:plans_accountplan_change", args=[draft_plan.pk])).context[
+        "has_change_permission"
+    ]
