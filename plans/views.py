@@ -93,7 +93,10 @@ def plan_list(request):
 def plan_create(request, client_pk):
     client, _access = client_get_for_user(request.user, client_pk, need_work=True)
     deny_unless(plan_access_for_client(request.user, client).can_edit)
-    form = PlanCreateForm(request.POST or None, initial={"year": services.plan_default_year()})
+    year = services.plan_default_year()
+    if AccountPlan.objects.filter(client=client, year=year).exists():
+        year += 1  # this year's plan exists: the one to start is next year's
+    form = PlanCreateForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(

@@ -196,3 +196,16 @@ def test_the_admin_cannot_change_an_approved_plan(client, cast, approved_plan):
     assert client.get(reverse("admin:plans_accountplan_change", args=[draft_plan.pk])).context[
         "has_change_permission"
     ]
+
+
+def test_create_form_offers_next_year_when_this_years_plan_exists(cast, as_user):
+    import datetime as dt
+
+    import time_machine
+
+    from .factories import AccountPlanFactory
+
+    AccountPlanFactory(client=cast.client, year=2026)
+    with time_machine.travel(dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)):
+        response = as_user(cast.am).get(reverse("plans:plan_create", args=[cast.client.pk]))
+    assert response.context["form"].initial["year"] == 2027
