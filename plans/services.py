@@ -69,6 +69,7 @@ ERR_RETURN_NEEDS_REASON = _("Returning a plan needs a reason.")
 ERR_REVISION_NOT_APPROVED = _("Only an approved plan can be revised.")
 ERR_REVISION_EXISTS = _("A newer revision of this plan already exists.")
 ERR_PHASE_GOAL_NOT_APPROVED = _("Progress is tracked on an approved plan.")
+ERR_BAD_PROGRESS = _("Choose a valid progress status.")
 
 
 class StalePlanError(DomainError):
@@ -422,7 +423,7 @@ def phase_goal_set_status(*, actor: User, goal: PhaseGoal, status: str) -> Phase
     if plan.status != AccountPlan.Status.APPROVED:
         raise DomainError(ERR_PHASE_GOAL_NOT_APPROVED)
     if status not in PhaseGoal.Status.values:
-        raise DomainError(ERR_PHASE_GOAL_NOT_APPROVED)
+        raise DomainError(ERR_BAD_PROGRESS)
     goal = PhaseGoal.objects.select_for_update().get(pk=goal.pk)
     if goal.status != status:
         old = goal.status

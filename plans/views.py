@@ -321,7 +321,7 @@ def phase_goal_status(request, pk, goal_pk):
     deny_unless(access.can_edit)
     form = PhaseGoalStatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a valid progress status."))
+        messages.error(request, services.ERR_BAD_PROGRESS)
         return redirect(plan)
     return _transition(
         request,

@@ -209,3 +209,16 @@ def test_create_form_offers_next_year_when_this_years_plan_exists(cast, as_user)
     with time_machine.travel(dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)):
         response = as_user(cast.am).get(reverse("plans:plan_create", args=[cast.client.pk]))
     assert response.context["form"].initial["year"] == 2027
+
+
+def test_an_unknown_progress_status_is_refused_with_its_own_message(cast, approved_plan):
+    import pytest
+
+    from agency.errors import DomainError
+
+    goal = approved_plan.phase_goals.first()
+    with pytest.raises(DomainError) as refused:
+        services.phase_goal_set_status(actor=cast.am, goal=goal, status="bogus")
+    assert refused.value.message == services.ERR_BAD_PROGRESS
+    goal.refresh_from_db()
+    assert goal.status == "planned"
