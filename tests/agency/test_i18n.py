@@ -55,3 +55,14 @@ def test_unknown_language_changes_nothing(cast, as_user):
     as_user(cast.am).post(reverse("set_language"), {"language": "xx"})
     cast.am.refresh_from_db()
     assert cast.am.language == "en"
+
+
+def test_money_has_thousands_separators_in_chinese():
+    from decimal import Decimal
+
+    from django.template.defaultfilters import floatformat
+
+    with translation.override("zh-hans"):
+        assert floatformat(Decimal("3600000"), "2g") == "3,600,000.00"
+    with translation.override("en"):
+        assert floatformat(Decimal("3600000"), "2g") == "3,600,000.00"
