@@ -194,3 +194,24 @@ def browser_page(require_chromium, live_server, transactional_db, tmp_path, monk
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_connections(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end sessions left by other threads.
+
+    Live-server, worker and concurrency-test threads open their own
+    connections; one left open makes PostgreSQL refuse to drop the test
+    database at the end of the run. Depending on django_db_setup, this is torn
+    down just before it.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
