@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from agency.permissions import NOT_FOUND
+from agency.permissions import NOT_FOUND, object_or_404
 from agency.roles import ACCOUNT_SERVICE, SEES_ALL, Role
 
 from .models import CheckIn, Client, TeamMembership, User
@@ -83,10 +83,7 @@ def client_get_for_user(user, pk, *, need_work: bool = False) -> tuple[Client, C
     `need_work=True` for pages beyond master data (check-ins, plans, ...),
     which finance does not see.
     """
-    try:
-        client = Client.objects.get(pk=int(pk))
-    except (Client.DoesNotExist, TypeError, ValueError):
-        raise Http404(NOT_FOUND) from None
+    client = object_or_404(Client.objects.all(), pk)
     access = client_access(user, client)
     if not access.can_view or (need_work and not access.can_view_work):
         raise Http404(NOT_FOUND)
@@ -123,11 +120,7 @@ def users_with_role(role: str) -> QuerySet[User]:
 
 def checkin_get_for_user(user, client_pk, pk) -> tuple[CheckIn, ClientAccess]:
     client, access = client_get_for_user(user, client_pk, need_work=True)
-    try:
-        checkin = client.checkins.get(pk=int(pk))
-    except (CheckIn.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-    return checkin, access
+    return object_or_404(client.checkins.all(), pk), access
 
 
 def my_clients(user) -> QuerySet[Client]:

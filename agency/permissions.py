@@ -40,6 +40,18 @@ def deny_unless(allowed: bool, message=NOT_ALLOWED) -> None:
         raise PermissionDenied(message)
 
 
+def object_or_404(queryset, pk):
+    """The object with this pk, or 404 — also for ids that are not a number.
+
+    Every `<resource>_get_for_user` helper loads through this before it
+    checks what the user may see, so a bad id never becomes a 500.
+    """
+    try:
+        return queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise Http404(NOT_FOUND) from None
+
+
 def hide_unless(visible: bool) -> None:
     """Raise 404 unless `visible`: never reveal that an object exists."""
     if not visible:

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, TeamMembership
-from agency.permissions import NOT_FOUND
+from agency.permissions import NOT_FOUND, object_or_404
 from agency.roles import ACCOUNT_SERVICE, SEES_ALL, Role
 
 from .models import ZERO, CostRate, Invoice, TimeEntry, TimesheetLock, money
@@ -96,10 +96,7 @@ def may_see_billing(user) -> bool:
 
 
 def billing_client_get_for_user(user, pk) -> tuple[Client, BillingAccess]:
-    try:
-        client = Client.objects.get(pk=int(pk))
-    except (Client.DoesNotExist, TypeError, ValueError):
-        raise Http404(NOT_FOUND) from None
+    client = object_or_404(Client.objects.all(), pk)
     access = billing_access(user, client)
     if not access.can_view:
         raise Http404(NOT_FOUND)
@@ -109,10 +106,7 @@ def billing_client_get_for_user(user, pk) -> tuple[Client, BillingAccess]:
 def invoice_get_for_user(user, pk) -> tuple[Invoice, BillingAccess]:
     """The invoice and what the user may do with it; 404 if they may not see it."""
     qs = Invoice.objects.select_related("client", "created_by", "requested_by", "issued_by")
-    try:
-        invoice = qs.get(pk=int(pk))
-    except (Invoice.DoesNotExist, TypeError, ValueError):
-        raise Http404(NOT_FOUND) from None
+    invoice = object_or_404(qs, pk)
     access = billing_access(user, invoice.client)
     if not access.can_view:
         raise Http404(NOT_FOUND)

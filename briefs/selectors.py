@@ -13,7 +13,7 @@ from django.http import Http404
 
 from accounts.models import Client, TeamMembership, User
 from accounts.selectors import ClientAccess, client_access, client_work_ids_for
-from agency.permissions import NOT_FOUND
+from agency.permissions import NOT_FOUND, object_or_404
 from agency.roles import ACCOUNT_SERVICE, CREATIVES, Role
 
 from .models import BRIEFED_STATES, Brief, CreativeFile, CreativeWork, Escalation, Job, Judgment
@@ -93,10 +93,7 @@ def brief_access_for_client(user, client: Client) -> BriefAccess:
 
 
 def _load(model, pk, **related):
-    try:
-        return model.objects.select_related(*related.get("sr", ())).get(pk=int(pk))
-    except (model.DoesNotExist, TypeError, ValueError, OverflowError):
-        raise Http404(NOT_FOUND) from None
+    return object_or_404(model.objects.select_related(*related.get("sr", ())), pk)
 
 
 def brief_get_for_user(user, pk) -> tuple[Brief, BriefAccess]:

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Client, User
 from accounts.selectors import client_access, client_work_ids_for
-from agency.permissions import NOT_FOUND
+from agency.permissions import NOT_FOUND, object_or_404
 from agency.roles import ACCOUNT_SERVICE, SEES_ALL, Role
 
 from .models import (
@@ -89,12 +89,9 @@ def meeting_people(meeting: Meeting) -> QuerySet[User]:
 
 
 def meeting_get_for_user(user, pk) -> tuple[Meeting, MeetingAccess]:
-    try:
-        meeting = Meeting.objects.select_related("client", "organiser", "rehearsal_for").get(
-            pk=int(pk)
-        )
-    except (Meeting.DoesNotExist, TypeError, ValueError):
-        raise Http404(NOT_FOUND) from None
+    meeting = object_or_404(
+        Meeting.objects.select_related("client", "organiser", "rehearsal_for"), pk
+    )
     access = meeting_access(user, meeting)
     if not access.can_view:
         raise Http404(NOT_FOUND)
@@ -170,10 +167,7 @@ def presentation_rehearsal_held(meeting: Meeting) -> bool:
 
 
 def action_item_get_for_user(user, pk) -> tuple[ActionItem, MeetingAccess]:
-    try:
-        item = ActionItem.objects.select_related("meeting", "meeting__client").get(pk=int(pk))
-    except (ActionItem.DoesNotExist, TypeError, ValueError):
-        raise Http404(NOT_FOUND) from None
+    item = object_or_404(ActionItem.objects.select_related("meeting", "meeting__client"), pk)
     access = meeting_access(user, item.meeting)
     if not access.can_view and item.owner_id != user.pk:
         raise Http404(NOT_FOUND)

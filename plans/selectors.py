@@ -12,7 +12,7 @@ from django.http import Http404
 
 from accounts.models import Client, TeamMembership, User
 from accounts.selectors import ClientAccess, client_access, client_work_ids_for
-from agency.permissions import NOT_FOUND
+from agency.permissions import NOT_FOUND, object_or_404
 from agency.roles import ACCOUNT_SERVICE, Role
 
 from .models import AccountPlan, PhaseGoal, PlanReview, Strategy
@@ -86,12 +86,12 @@ def plan_access_for_client(user, client: Client) -> PlanAccess:
 
 def plan_get_for_user(user, pk) -> tuple[AccountPlan, PlanAccess]:
     """Return the plan and the user's access; 404 if they may not see it."""
-    try:
-        plan = AccountPlan.objects.select_related(
+    plan = object_or_404(
+        AccountPlan.objects.select_related(
             "client", "submitted_by", "signed_off_by", "created_by", "previous"
-        ).get(pk=int(pk))
-    except (AccountPlan.DoesNotExist, TypeError, ValueError, OverflowError):
-        raise Http404(NOT_FOUND) from None
+        ),
+        pk,
+    )
     access = plan_access_for_client(user, plan.client)
     if not access.can_view:
         raise Http404(NOT_FOUND)
