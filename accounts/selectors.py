@@ -103,10 +103,16 @@ def client_detail_data(client: Client, access: ClientAccess) -> dict:
 
 
 def team_members(client: Client, roles=None) -> QuerySet[User]:
-    qs = User.objects.filter(memberships__client=client, is_active=True)
+    """Active members of `client`'s team, optionally only those with one of `roles`.
+
+    One membership condition: client and team role must hold on the SAME
+    membership row (two .filter() calls would join twice and let a role on
+    another client's team count here).
+    """
+    memberships = TeamMembership.objects.filter(client=client)
     if roles is not None:
-        qs = qs.filter(memberships__team_role__in=list(roles))
-    return qs.distinct()
+        memberships = memberships.filter(team_role__in=list(roles))
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
 
 
 def client_lead(client: Client) -> User | None:

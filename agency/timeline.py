@@ -21,3 +21,16 @@ def timeline_for(obj):
     return TimelineEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     ).select_related("actor")
+
+
+def labelled_timeline(obj, labels: dict) -> list:
+    """The object's timeline, each event with `.label` from the app's labels.
+
+    Each app keeps its own `{action: gettext_lazy(...)}` (it knows its
+    actions); this is the one place that applies them. An unknown action shows
+    as itself rather than disappearing.
+    """
+    events = list(timeline_for(obj))
+    for e in events:
+        e.label = labels.get(e.action, e.action)
+    return events

@@ -168,8 +168,8 @@ def warm_up():
 def main():
     from agency.models import Notification, ReminderLog
     from agency.reminders import sweep
-    from agency.reminders.rules import InvoiceOverdue
     from billing.models import Invoice
+    from billing.reminders import InvoiceOverdue
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     old_name = connection.settings_dict["NAME"]

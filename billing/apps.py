@@ -8,8 +8,12 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         from agency import client_panels, dashboard
+        from agency.reminders import registry as reminder_registry
 
+        from . import reminders
         from .panels import billing_dashboard, billing_panel
 
         dashboard.register(billing_dashboard)
         client_panels.register(billing_panel)
+        for rule in reminders.RULES:
+            reminder_registry.register(rule)

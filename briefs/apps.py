@@ -8,8 +8,11 @@ class BriefsConfig(AppConfig):
 
     def ready(self):
         from agency import client_panels, dashboard
+        from agency.reminders import registry as reminder_registry
 
-        from . import providers
+        from . import providers, reminders
 
         dashboard.register(providers.dashboard_sections)
         client_panels.register(providers.client_panels)
+        for rule in reminders.RULES:
+            reminder_registry.register(rule)

@@ -8,8 +8,12 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from agency import client_panels, dashboard
+        from agency.reminders import registry as reminder_registry
 
+        from . import reminders
         from .providers import client_rounds_panel, waiting_for_me
 
         dashboard.register(waiting_for_me)
         client_panels.register(client_rounds_panel)
+        for rule in reminders.RULES:
+            reminder_registry.register(rule)

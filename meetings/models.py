@@ -115,6 +115,12 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", args=[self.pk])
 
+    def reminder_subjects(self) -> list:
+        """Whose sent reminders this page shows: a presentation meeting also its rehearsals'."""
+        if self.kind == self.Kind.PRESENTATION:
+            return [self, *Meeting.objects.filter(rehearsal_for=self)]
+        return [self]
+
     @property
     def end(self):
         return self.start + dt.timedelta(minutes=self.duration_minutes)
@@ -397,6 +403,11 @@ class Presentation(models.Model):
 
     def __str__(self):
         return self.title
+
+    def reminder_subjects(self) -> list:
+        """Its rounds' meetings and their rehearsals: what was chased about it."""
+        meetings = list(Meeting.objects.filter(presentation_round__presentation=self))
+        return meetings + list(Meeting.objects.filter(rehearsal_for__in=meetings))
 
 
 class PresentationRound(models.Model):

@@ -8,8 +8,12 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from agency import client_panels, dashboard
+        from agency.reminders import registry as reminder_registry
 
+        from . import reminders
         from .providers import client_panel_provider, dashboard_provider
 
         dashboard.register(dashboard_provider)
         client_panels.register(client_panel_provider)
+        for rule in reminders.RULES:
+            reminder_registry.register(rule)

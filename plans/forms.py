@@ -22,7 +22,7 @@ ERR_ROW_GONE = _(
 def owner_choices_queryset(plan: AccountPlan):
     """Team members, plus anyone already owning an activity of this plan (who
     may have left the team since): an old owner must not block saving."""
-    current = User.objects.filter(pk__in=plan.activities.values("owner_id")).distinct()
+    current = User.objects.filter(pk__in=plan.activities.values("owner_id"))
     return (team_members(plan.client) | current).order_by("full_name")
 
 

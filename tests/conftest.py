@@ -11,6 +11,8 @@ sentence it proves: `cast.outsider` gets 404, `cast.copywriter` gets 403.
     cast.md                the Managing Director (not on the team; sees all)
     cast.finance           finance (not on the team)
     cast.outsider          an AM on another client's team only
+    cast.crossover         an AD by agency role: AM on this client's team, AD on other_client's
+    cast.departed          an inactive AD still on this client's team (offboarded)
     cast.other_client      a client the cast's team is not on
 """
 
@@ -128,6 +130,17 @@ def cast(db):
         username="cast-outsider", full_name="Cast outsider", role=Role.AM
     )
     MembershipFactory(client=other_client, user=people["outsider"], team_role=Role.AM, is_lead=True)
+    # Roles that hold on another client only must never count here.
+    people["crossover"] = UserFactory(
+        username="cast-crossover", full_name="Cast crossover", role=Role.AD
+    )
+    MembershipFactory(client=client, user=people["crossover"], team_role=Role.AM)
+    MembershipFactory(client=other_client, user=people["crossover"], team_role=Role.AD)
+    # Offboarding deactivates the user; the membership row stays.
+    people["departed"] = UserFactory(
+        username="cast-departed", full_name="Cast departed", role=Role.AD, is_active=False
+    )
+    MembershipFactory(client=client, user=people["departed"], team_role=Role.AD)
     contact = ContactFactory(client=client, name="陈总")
     return SimpleNamespace(client=client, other_client=other_client, contact=contact, **people)
 

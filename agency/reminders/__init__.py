@@ -1,4 +1,7 @@
-"""Reminders: rules (rules.py), the exactly-once sweep (engine.py).
+"""Reminders: the rule base (base.py), the registry apps add their rules to
+(registry.py), the exactly-once sweep (engine.py). The rules themselves live
+with their workflow: billing/reminders.py, meetings/reminders.py,
+plans/reminders.py, briefs/reminders.py.
 
     from agency.reminders import sweep
     sweep()                      # what beat runs every few minutes

@@ -1,4 +1,4 @@
-"""The building blocks of a reminder rule (see rules.py for the rules themselves).
+"""The building blocks of a reminder rule; the rules live in `<app>/reminders.py`.
 
 A rule answers three questions:
 
@@ -22,6 +22,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from agency.models import ReminderLog
+
+# Date-based steps fire on their local day and, should the sweep have been down,
+# on the GRACE_DAYS days after (never once the next step has begun).
+GRACE_DAYS = 2
+HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)

@@ -241,10 +241,10 @@ def retry_pass(rules_by_kind: dict[str, Rule], now: dt.datetime, counts: Counter
 
 def sweep(*, now: dt.datetime | None = None, rules=None) -> dict:
     """One pass: every rule's due objects, then the retries. Returns counts."""
-    from .rules import RULES
+    from .registry import all_rules
 
     now = now or timezone.now()
-    rules = RULES if rules is None else rules
+    rules = all_rules() if rules is None else rules
     counts: Counter = Counter()
     for rule in rules:
         dues = list(rule.due(now))

@@ -8,25 +8,22 @@ register = template.Library()
 def _subjects(obj) -> list:
     """The objects whose reminders belong on `obj`'s page.
 
-    A presentation page also shows the reminders about its rounds' meetings
-    and their rehearsals; a presentation meeting those of its rehearsals.
+    An object may widen this with a `reminder_subjects()` method (a
+    presentation lists its rounds' meetings and their rehearsals); `agency`
+    knows no app's models.
     """
-    from meetings.models import Meeting, Presentation
-
-    if isinstance(obj, Presentation):
-        meetings = list(Meeting.objects.filter(presentation_round__presentation=obj))
-        rehearsals = list(Meeting.objects.filter(rehearsal_for__in=meetings))
-        return meetings + rehearsals
-    if isinstance(obj, Meeting) and obj.kind == Meeting.Kind.PRESENTATION:
-        return [obj, *Meeting.objects.filter(rehearsal_for=obj)]
-    return [obj]
+    subjects = getattr(obj, "reminder_subjects", None)
+    return list(subjects()) if callable(subjects) else [obj]
 
 
 def reminders_sent_about(obj) -> list[dict]:
     """[{"label", "occurrence", "sent_at", "recipients": [names]}], oldest first."""
-    from accounts.models import User
+    from django.contrib.auth import get_user_model
+
     from agency.models import ReminderLog
-    from agency.reminders.rules import RULES_BY_KIND
+    from agency.reminders.registry import rule_for
+
+    User = get_user_model()
 
     if obj is None or getattr(obj, "pk", None) is None:
         return []
@@ -40,7 +37,7 @@ def reminders_sent_about(obj) -> list[dict]:
     names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
     out = []
     for log in logs:
-        rule = RULES_BY_KIND.get(log.kind)
+        rule = rule_for(log.kind)
         out.append(
             {
                 "label": rule.label if rule else log.kind,

@@ -9,7 +9,7 @@ from django.db import connection
 
 from agency.models import Notification, ReminderLog
 from agency.reminders import CLAIM_TTL, engine, sweep
-from agency.reminders.rules import InvoiceOverdue
+from billing.reminders import InvoiceOverdue
 
 from .factories import InvoiceFactory, aware
 

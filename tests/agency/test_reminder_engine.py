@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from agency.models import Notification, ReminderLog
 from agency.reminders import CLAIM_TTL, MAX_ATTEMPTS, engine, sweep
-from agency.reminders.rules import InvoiceOverdue
+from billing.reminders import InvoiceOverdue
 
 from .factories import InvoiceFactory, aware
 
