@@ -155,3 +155,44 @@ class ReminderLog(models.Model):
         return (
             f"{self.kind} {self.content_type_id}:{self.object_id} {self.occurrence} ({self.status})"
         )
+
+
+class WorkdayOverride(models.Model):
+    """One day whose working status differs from the official calendar.
+
+    The State Council's holiday notice (with its make-up working days, 调休)
+    comes from the `chinesecalendar` package; an admin records here what the
+    package does not know yet (next year's notice, published late in the
+    year) or what the agency does differently (a company outing, a local
+    holiday). See agency/workdays.py.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(
+        _("working day"), help_text=_("Ticked: people work that day (e.g. a make-up Saturday).")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+
+    def __str__(self):
+        return f"{self.date} · {_('working day') if self.is_workday else _('day off')}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _forget_overrides()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _forget_overrides()
+        return result
+
+
+def _forget_overrides():
+    # Cache invalidation only (not business logic): the next lookup reloads.
+    from .workdays import forget_overrides
+
+    forget_overrides()

@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from agency.models import ReminderLog
+from agency.workdays import add_workdays, is_workday
 
 # Date-based steps fire on their local day and, should the sweep have been down,
 # on the GRACE_DAYS days after (never once the next step has begun).
@@ -98,28 +99,28 @@ class Rule:
 
 
 # Calendar helpers -----------------------------------------------------------
-# Business days are Monday to Friday. Public holidays (春节, 国庆) are not
-# modelled: a reminder may then arrive on a holiday, which is harmless.
+# "Business day" means a working day of the official Chinese calendar, with
+# its public holidays and make-up working days (agency.workdays).
 
 
 def is_business_day(day: dt.date) -> bool:
-    return day.weekday() < 5
+    return is_workday(day)
 
 
 def add_business_days(moment: dt.datetime, days: int) -> dt.datetime:
-    """`moment` plus `days` business days, at the same local time of day.
+    """`moment` plus `days` working days, at the same local time of day.
 
-    A moment on a weekend counts from the next Monday's start.
+    A moment on a day off counts from the start of the next working day: a
+    request made during the Spring Festival waits until people are back.
     """
     local = timezone.localtime(moment)
-    while not is_business_day(local.date()):
-        local = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    added = 0
-    while added < days:
-        local += dt.timedelta(days=1)
-        if is_business_day(local.date()):
-            added += 1
-    return local
+    if not is_workday(local.date()):
+        next_day = add_workdays(local.date(), 1)
+        local = timezone.make_aware(dt.datetime.combine(next_day, dt.time.min))
+    if days < 1:
+        return local
+    target = add_workdays(local.date(), days)
+    return timezone.make_aware(dt.datetime.combine(target, local.time().replace(tzinfo=None)))
 
 
 def local_day_start(day: dt.date) -> dt.datetime:
