@@ -55,7 +55,7 @@ def test_plan_pdf_has_the_chinese_goals_and_embeds_a_cjk_font(cast, as_user, app
     # the review and sign-off block names the people
     assert "Cast bd" in text and "Cast cd" in text and "Cast md" in text
     fonts = embedded_fonts(reader)
-    assert any("Noto-Sans-CJK-SC" in name for name in fonts), fonts
+    assert any("Agency-Sans-SC" in name for name in fonts), fonts  # the shipped face
 
 
 def test_plan_pdf_follows_the_page_rules(cast, as_user, draft_plan):
@@ -150,7 +150,7 @@ def test_the_fetcher_never_reads_an_absolute_path_even_without_finders(
 def test_the_fetcher_serves_our_stylesheet():
     response = StaticOnlyFetcher().fetch("https://pdf.invalid/static/css/pdf.css")
     assert response.status == 200
-    assert b"Noto Sans CJK SC" in response.read()
+    assert b"AgencySansSC-Regular.otf" in response.read()
 
 
 def test_pdf_of_a_submitted_plan_lists_the_current_reviews(cast, as_user, submitted_plan):
@@ -178,6 +178,6 @@ def test_the_cjk_font_is_subset_by_harfbuzz_so_chinese_pdfs_stay_fast_and_small(
     response = as_user(cast.am).get(reverse("plans:plan_pdf", args=[approved_plan.pk]))
     reader = pdf_of(response)
     assert len(response.content) < 1024 * 1024  # the subset, not the 16 MB font
-    # A subset font's name carries a six-letter tag: "ABCDEF+Noto-Sans-CJK-SC".
-    cjk = [name for name in embedded_fonts(reader) if "Noto-Sans-CJK-SC" in name]
+    # A subset font's name carries a six-letter tag: "ABCDEF+Agency-Sans-SC".
+    cjk = [name for name in embedded_fonts(reader) if "Agency-Sans-SC" in name]
     assert cjk and all("+" in name for name in cjk), cjk
