@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from agency.actions import render_form, run_and_redirect, run_service
@@ -54,11 +54,11 @@ def client_list(request):
 
 # How the client's timeline reads: team changes (accounts.services.team_changes_record).
 TIMELINE_LABELS = {
-    services.TEAM_ADDED: _l("%(name)s joined the team as %(new_role)s"),
-    services.TEAM_REMOVED: _l("%(name)s left the team (was %(old_role)s)"),
-    services.TEAM_ROLE_CHANGED: _l("%(name)s: team role %(old_role)s → %(new_role)s"),
-    services.TEAM_LEAD_SET: _l("%(name)s is now the account lead"),
-    services.TEAM_LEAD_UNSET: _l("%(name)s is no longer the account lead"),
+    services.TEAM_ADDED: gettext_lazy("%(name)s joined the team as %(new_role)s"),
+    services.TEAM_REMOVED: gettext_lazy("%(name)s left the team (was %(old_role)s)"),
+    services.TEAM_ROLE_CHANGED: gettext_lazy("%(name)s: team role %(old_role)s → %(new_role)s"),
+    services.TEAM_LEAD_SET: gettext_lazy("%(name)s is now the account lead"),
+    services.TEAM_LEAD_UNSET: gettext_lazy("%(name)s is no longer the account lead"),
 }
 
 
