@@ -16,6 +16,7 @@ same functions to show the refusal as a form error; the Django admin's team
 inline too. Nothing else decides this.
 """
 
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
 from agency.errors import DomainError
@@ -107,7 +108,7 @@ def _check_fit(user, team_role) -> None:
     if not held:
         raise DomainError(ERR_NO_TEAM_ROLE, name=user, role=role_label(user.role))
     if team_role not in held:
-        roles = " / ".join(role_label(r) for r in held)
+        roles = get_text_list([role_label(r) for r in held], _("or"))
         raise DomainError(ERR_TEAM_ROLE_NOT_FIT, name=user, roles=roles)
 
 

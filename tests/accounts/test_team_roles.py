@@ -148,6 +148,15 @@ def test_am_cannot_make_an_ae_the_ad_via_the_view_and_the_error_lists_the_allowe
     ]
 
 
+def test_the_error_lists_every_role_that_fits(cast, no_team_rows):
+    m = membership(cast, "crossover")  # an AD by agency role
+    exc = assert_refused(update, ERR_TEAM_ROLE_NOT_FIT, cast.am, m, team_role=R.PLANNER)
+    assert exc.message == (
+        "Cast crossover may hold only these team roles: "
+        "Account Director (AD), Account Manager (AM) or Account Executive (AE)."
+    )
+
+
 def test_copywriter_cannot_be_made_creative_director(cast, as_user, no_team_rows):
     m = membership(cast, "copywriter")
     with unchanged(m):
