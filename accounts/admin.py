@@ -1,17 +1,48 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from agency.errors import DomainError
 
 from .models import CheckIn, Client, Contact, Party, TeamMembership, User
 from .services import team_changes_record, team_snapshot
-from .team_roles import check_member_add, check_member_change
+from .team_roles import (
+    ERR_AGENCY_ROLE_LEAVES_TEAM_ROLES,
+    check_member_add,
+    check_member_change,
+    role_label,
+    team_roles_for,
+)
+
+
+class UserChangeForm(BaseUserChangeForm):
+    def clean_role(self):
+        """A new agency role must still fit every team role the person holds.
+
+        Otherwise demoting an AD to AE would leave them approving as "AD on team".
+        """
+        role = self.cleaned_data["role"]
+        if self.instance.pk and role != self.instance.role:
+            allowed = team_roles_for(User(role=role))
+            unfit = TeamMembership.objects.filter(user=self.instance).exclude(team_role__in=allowed)
+            clients = sorted(str(m.client) for m in unfit.select_related("client"))
+            if clients:
+                raise forms.ValidationError(
+                    ERR_AGENCY_ROLE_LEAVES_TEAM_ROLES,
+                    params={
+                        "role": role_label(role),
+                        "name": self.instance,
+                        "clients": ", ".join(clients),
+                    },
+                )
+        return role
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
     list_display = ("username", "full_name", "email", "role", "is_department_head", "is_active")
     list_filter = ("role", "is_department_head", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")

@@ -71,6 +71,10 @@ ERR_SELF_ADD_ROLE = _("You can join a team only in your own agency role (%(role)
 ERR_RESERVED_TEAM_ROLE = _(
     "Only the MD or an administrator sets, changes or removes the team role %(role)s."
 )
+ERR_AGENCY_ROLE_LEAVES_TEAM_ROLES = _(
+    "As %(role)s, %(name)s may not keep their team role on %(clients)s: "
+    "change or remove those memberships first."
+)
 
 
 def role_label(role) -> str:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import TeamMembership
 from accounts.team_roles import (
+    ERR_AGENCY_ROLE_LEAVES_TEAM_ROLES,
     ERR_NO_TEAM_ROLE,
     ERR_OWN_LEAD,
     ERR_OWN_TEAM_ROLE,
@@ -377,3 +378,42 @@ def test_another_clients_membership_is_404_under_this_client(cast, as_user):
     ):
         with unchanged(other):
             assert c.post(url, {"team_role": R.AE, "is_lead": "on"}).status_code == 404
+
+
+# --- the agency role cannot move away from the team roles a person holds -----------------
+
+
+def _user_admin_post(user, role):
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "email": user.email,
+        "language": "en",
+        "role": role,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+    }
+
+
+def test_admin_cannot_demote_an_ad_who_is_ad_on_a_team(cast, as_user):
+    admin_user = UserFactory(role=R.ADMIN, is_superuser=True, is_staff=True)
+    url = reverse("admin:accounts_user_change", args=[cast.ad.pk])
+    response = as_user(admin_user).post(url, _user_admin_post(cast.ad, R.AE))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["role"]
+    assert errors == [
+        str(ERR_AGENCY_ROLE_LEAVES_TEAM_ROLES)
+        % {"role": "Account Executive (AE)", "name": cast.ad, "clients": "Huayuan"}
+    ]
+    cast.ad.refresh_from_db()
+    assert cast.ad.role == R.AD
+
+
+def test_admin_changes_the_agency_role_when_team_roles_still_fit(cast, as_user):
+    admin_user = UserFactory(role=R.ADMIN, is_superuser=True, is_staff=True)
+    url = reverse("admin:accounts_user_change", args=[cast.am.pk])
+    response = as_user(admin_user).post(url, _user_admin_post(cast.am, R.AD))  # promoted
+    assert response.status_code == 302
+    cast.am.refresh_from_db()
+    assert cast.am.role == R.AD
