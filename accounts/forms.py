@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agency.errors import DomainError
 from agency.roles import Role
 
 from .models import CheckIn, Client, Contact, Party, TeamMembership, User
@@ -11,6 +12,14 @@ from .services import (
     ERR_DUPLICATE_MEMBER,
     MEMBERSHIP_FIELDS,
     PARTY_FIELDS,
+)
+from .team_roles import (
+    ERR_OWN_LEAD,
+    ROLES_ON_TEAMS,
+    check_member_add,
+    check_member_change,
+    default_team_role,
+    team_roles_settable_by,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -46,7 +55,29 @@ class PartyForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class MembershipAddForm(forms.ModelForm):
+class _TeamRoleRules:
+    """Shows the team-role rules of `accounts.team_roles` as form errors.
+
+    The form asks the same check the service runs, so a refusal is a form
+    error on the field it is about rather than a message after the post.
+    """
+
+    def _limit_team_roles(self, actor, keep=None):
+        settable = team_roles_settable_by(actor)
+        field = self.fields["team_role"]
+        field.choices = [("", "---------")] + [
+            (value, label) for value, label in Role.choices if value in settable or value == keep
+        ]
+
+    def _run_check(self, check, **kwargs):
+        try:
+            check(actor=self.actor, **kwargs)
+        except DomainError as e:
+            field = "is_lead" if e.template == ERR_OWN_LEAD else "team_role"
+            self.add_error(field, e.message)
+
+
+class MembershipAddForm(_TeamRoleRules, forms.ModelForm):
     user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
 
     class Meta:
@@ -54,12 +85,15 @@ class MembershipAddForm(forms.ModelForm):
         fields = ("user", *MEMBERSHIP_FIELDS)
         widgets = {"expectations": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, client: Client, **kwargs):
+    def __init__(self, *args, client: Client, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
-        self.fields["user"].queryset = User.objects.filter(is_active=True).exclude(role=Role.ADMIN)
+        self.actor = actor
+        # Active people whose agency role may be on a team (not finance, not admins).
+        self.fields["user"].queryset = User.objects.filter(is_active=True, role__in=ROLES_ON_TEAMS)
         self.fields["team_role"].required = False
         self.fields["team_role"].help_text = _("Leave empty to use the person's agency role.")
+        self._limit_team_roles(actor)
 
     def clean_user(self):
         user = self.cleaned_data["user"]
@@ -67,12 +101,42 @@ class MembershipAddForm(forms.ModelForm):
             raise forms.ValidationError(ERR_DUPLICATE_MEMBER)
         return user
 
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user")
+        if user is not None and "team_role" not in self.errors:
+            self._run_check(
+                check_member_add,
+                user=user,
+                team_role=cleaned.get("team_role") or default_team_role(user),
+                is_lead=bool(cleaned.get("is_lead")),
+            )
+        return cleaned
 
-class MembershipForm(forms.ModelForm):
+
+class MembershipForm(_TeamRoleRules, forms.ModelForm):
     class Meta:
         model = TeamMembership
         fields = MEMBERSHIP_FIELDS
         widgets = {"expectations": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        # The current role stays offered, so editing the expectations of a BD works.
+        self._limit_team_roles(actor, keep=self.instance.team_role)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "team_role" not in self.errors:
+            # clean() runs before the posted values are copied onto the instance.
+            self._run_check(
+                check_member_change,
+                membership=self.instance,
+                team_role=cleaned.get("team_role"),
+                is_lead=bool(cleaned.get("is_lead")),
+            )
+        return cleaned
 
 
 class CheckInForm(forms.ModelForm):

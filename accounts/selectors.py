@@ -66,7 +66,7 @@ def client_list_for_user(user) -> QuerySet[Client]:
     ids = client_ids_visible_to(user)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    leads = TeamMembership.objects.filter(is_lead=True).select_related("user")
+    leads = TeamMembership.objects.filter(is_lead=True, user__is_active=True).select_related("user")
     return qs.prefetch_related(Prefetch("memberships", queryset=leads, to_attr="lead_memberships"))
 
 
@@ -116,7 +116,9 @@ def team_members(client: Client, roles=None) -> QuerySet[User]:
 
 
 def client_lead(client: Client) -> User | None:
-    m = client.memberships.filter(is_lead=True).select_related("user").first()
+    """The account lead, if active: an offboarded lead is no lead (reminders fall back)."""
+    m = client.memberships.filter(is_lead=True, user__is_active=True).select_related("user")
+    m = m.first()
     return m.user if m else None
 
 

@@ -1,16 +1,18 @@
 """Thin views: access check -> form -> service -> redirect + message."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from agency.errors import DomainError
+from agency.actions import render_form, run_and_redirect, run_service
 from agency.permissions import deny_unless
+from agency.timeline import labelled_timeline
 
 from . import services
 from .filters import ClientFilter
@@ -30,6 +32,7 @@ from .selectors import (
     client_get_for_user,
     client_list_for_user,
 )
+from .team_roles import RESERVED_TEAM_ROLES, role_label, sets_reserved_roles
 
 
 def client_list(request):
@@ -49,9 +52,35 @@ def client_list(request):
     )
 
 
+# How the client's timeline reads: team changes (accounts.services.team_changes_record).
+TIMELINE_LABELS = {
+    services.TEAM_ADDED: gettext_lazy("%(name)s joined the team as %(new_role)s"),
+    services.TEAM_REMOVED: gettext_lazy("%(name)s left the team (was %(old_role)s)"),
+    services.TEAM_ROLE_CHANGED: gettext_lazy("%(name)s: team role %(old_role)s → %(new_role)s"),
+    services.TEAM_LEAD_SET: gettext_lazy("%(name)s is now the account lead"),
+    services.TEAM_LEAD_UNSET: gettext_lazy("%(name)s is no longer the account lead"),
+}
+
+
+def _client_timeline(client) -> list:
+    events = labelled_timeline(client, TIMELINE_LABELS)
+    for e in events:
+        if e.action in TIMELINE_LABELS:
+            data = e.data or {}
+            e.label = str(e.label) % {
+                "name": data.get("name") or "?",
+                "old_role": role_label(data.get("old_role")),
+                "new_role": role_label(data.get("new_role")),
+            }
+    return events
+
+
 def client_detail(request, pk):
     client, access = client_get_for_user(request.user, pk)
     context = {"client": client, "access": access, **client_detail_data(client, access)}
+    context["timeline"] = _client_timeline(client)
+    context["may_set_reserved"] = sets_reserved_roles(request.user)
+    context["reserved_roles"] = sorted(RESERVED_TEAM_ROLES)
     context["checkin_form"] = CheckInForm() if access.can_add_checkin else None
     context["extra_panels"] = _client_panels(request, client, access)
     return render(request, "accounts/client_detail.html", context)
@@ -64,14 +93,24 @@ def _client_panels(request, client, access):
     return client_panels.panels_for(request, client, access)
 
 
+def _form_page(request, form, *, title, client=None):
+    """The shared form page, under Clients > this client."""
+    crumbs = [(_("Clients"), reverse("accounts:client_list"))]
+    if client is not None:
+        crumbs.append((client.name, client.get_absolute_url()))
+    return render_form(request, form, title=title, breadcrumbs=crumbs, back=crumbs[-1][1])
+
+
 def client_create(request):
     deny_unless(services.client_may_create(request.user))
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        client = services.client_create(actor=request.user, data=form.cleaned_data)
-        messages.success(request, _("Client created."))
-        return redirect(client)
-    return render(request, "accounts/form.html", {"form": form, "title": _("New client")})
+        ok, client = run_service(
+            request, services.client_create, success=_("Client created."), data=form.cleaned_data
+        )
+        if ok:
+            return redirect(client)
+    return _form_page(request, form, title=_("New client"))
 
 
 def client_edit(request, pk):
@@ -81,12 +120,16 @@ def client_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         # The form validated on a copy; the service re-checks and saves.
         client.refresh_from_db()
-        services.client_update(actor=request.user, client=client, data=form.cleaned_data)
-        messages.success(request, _("Client saved."))
-        return redirect(client)
-    return render(
-        request, "accounts/form.html", {"form": form, "client": client, "title": _("Edit client")}
-    )
+        ok, _client = run_service(
+            request,
+            services.client_update,
+            success=_("Client saved."),
+            client=client,
+            data=form.cleaned_data,
+        )
+        if ok:
+            return redirect(client)
+    return _form_page(request, form, title=_("Edit client"), client=client)
 
 
 def _child_form(request, pk, child_pk, *, model, form_class, save, title, related):
@@ -99,10 +142,17 @@ def _child_form(request, pk, child_pk, *, model, form_class, save, title, relate
     if request.method == "POST" and form.is_valid():
         if obj is not None:
             obj.refresh_from_db()
-        save(actor=request.user, client=client, data=form.cleaned_data, **{model: obj})
-        messages.success(request, _("Saved."))
-        return redirect(client)
-    return render(request, "accounts/form.html", {"form": form, "client": client, "title": title})
+        ok, _obj = run_service(
+            request,
+            save,
+            success=_("Saved."),
+            client=client,
+            data=form.cleaned_data,
+            **{model: obj},
+        )
+        if ok:
+            return redirect(client)
+    return _form_page(request, form, title=title, client=client)
 
 
 def contact_form(request, pk, contact_pk=None):
@@ -135,63 +185,76 @@ def party_form(request, pk, party_pk=None):
 def contact_delete(request, pk, contact_pk):
     client, _access = client_get_for_user(request.user, pk)
     contact = get_object_or_404(Contact, client=client, pk=contact_pk)
-    services.contact_delete(actor=request.user, contact=contact)
-    messages.success(request, _("Contact removed."))
-    return redirect(client)
+    return run_and_redirect(
+        request, services.contact_delete, client, success=_("Contact removed."), contact=contact
+    )
 
 
 @require_POST
 def party_delete(request, pk, party_pk):
     client, _access = client_get_for_user(request.user, pk)
     party = get_object_or_404(Party, client=client, pk=party_pk)
-    services.party_delete(actor=request.user, party=party)
-    messages.success(request, _("Cooperating party removed."))
-    return redirect(client)
+    return run_and_redirect(
+        request,
+        services.party_delete,
+        client,
+        success=_("Cooperating party removed."),
+        party=party,
+    )
 
 
 def membership_add(request, pk):
     client, access = client_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
-    form = MembershipAddForm(request.POST or None, client=client)
+    form = MembershipAddForm(request.POST or None, client=client, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.membership_add(actor=request.user, client=client, user=data["user"], data=data)
-        except DomainError as e:
-            form.add_error("user", e.message)
-        else:
-            messages.success(request, _("Team member added."))
+        ok, _membership = run_service(
+            request,
+            services.membership_add,
+            success=_("Team member added."),
+            client=client,
+            user=data["user"],
+            data=data,
+        )
+        if ok:
             return redirect(client)
-    return render(
-        request,
-        "accounts/form.html",
-        {"form": form, "client": client, "title": _("Add team member")},
-    )
+    return _form_page(request, form, title=_("Add team member"), client=client)
 
 
 def membership_edit(request, pk, membership_pk):
     client, access = client_get_for_user(request.user, pk)
-    membership = get_object_or_404(TeamMembership, client=client, pk=membership_pk)
+    membership = get_object_or_404(
+        TeamMembership.objects.select_related("user"), client=client, pk=membership_pk
+    )
     deny_unless(access.can_edit)
-    form = MembershipForm(request.POST or None, instance=membership)
+    form = MembershipForm(request.POST or None, instance=membership, actor=request.user)
     if request.method == "POST" and form.is_valid():
         membership.refresh_from_db()
-        services.membership_update(
-            actor=request.user, membership=membership, data=form.cleaned_data
+        ok, _membership = run_service(
+            request,
+            services.membership_update,
+            success=_("Team member saved."),
+            membership=membership,
+            data=form.cleaned_data,
         )
-        messages.success(request, _("Team member saved."))
-        return redirect(client)
+        if ok:
+            return redirect(client)
     title = _("Team member: %(name)s") % {"name": membership.user}
-    return render(request, "accounts/form.html", {"form": form, "client": client, "title": title})
+    return _form_page(request, form, title=title, client=client)
 
 
 @require_POST
 def membership_remove(request, pk, membership_pk):
     client, _access = client_get_for_user(request.user, pk)
     membership = get_object_or_404(TeamMembership, client=client, pk=membership_pk)
-    services.membership_remove(actor=request.user, membership=membership)
-    messages.success(request, _("Team member removed."))
-    return redirect(client)
+    return run_and_redirect(
+        request,
+        services.membership_remove,
+        client,
+        success=_("Team member removed."),
+        membership=membership,
+    )
 
 
 def checkin_add(request, pk):
@@ -199,22 +262,30 @@ def checkin_add(request, pk):
     deny_unless(access.can_add_checkin)
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        checkin = services.checkin_add(actor=request.user, client=client, data=form.cleaned_data)
-        if request.htmx:
-            # Inline add on the client page: return the new timeline entry and a fresh form.
+        ok, checkin = run_service(
+            request,
+            services.checkin_add,
+            # Inline add on the client page shows the new entry itself, no message.
+            success=None if request.htmx else _("Check-in recorded."),
+            client=client,
+            data=form.cleaned_data,
+        )
+        if ok and request.htmx:
+            # Return the new timeline entry and a fresh form.
             return render(
                 request,
                 "accounts/_checkin_added.html",
                 {"checkin": checkin, "client": client, "checkin_form": CheckInForm()},
             )
-        messages.success(request, _("Check-in recorded."))
-        return redirect(client)
-    template = "accounts/_checkin_form.html" if request.htmx else "accounts/form.html"
-    return render(
-        request,
-        template,
-        {"form": form, "checkin_form": form, "client": client, "title": _("New check-in")},
-    )
+        if ok:
+            return redirect(client)
+    if request.htmx:
+        return render(
+            request,
+            "accounts/_checkin_form.html",
+            {"checkin_form": form, "client": client},
+        )
+    return _form_page(request, form, title=_("New check-in"), client=client)
 
 
 def checkin_edit(request, pk, checkin_pk):
@@ -223,14 +294,16 @@ def checkin_edit(request, pk, checkin_pk):
     deny_unless(access.can_add_checkin and checkin.author_id == request.user.pk)
     if request.method == "POST" and form.is_valid():
         checkin.refresh_from_db()
-        services.checkin_update(actor=request.user, checkin=checkin, data=form.cleaned_data)
-        messages.success(request, _("Check-in saved."))
-        return redirect(checkin.client)
-    return render(
-        request,
-        "accounts/form.html",
-        {"form": form, "client": checkin.client, "title": _("Edit check-in")},
-    )
+        ok, _checkin = run_service(
+            request,
+            services.checkin_update,
+            success=_("Check-in saved."),
+            checkin=checkin,
+            data=form.cleaned_data,
+        )
+        if ok:
+            return redirect(checkin.client)
+    return _form_page(request, form, title=_("Edit check-in"), client=checkin.client)
 
 
 @login_not_required
