@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, ReminderLog, TimelineEvent
+from .models import Notification, ReminderLog, TimelineEvent, WorkdayOverride
 
 
 @admin.register(TimelineEvent)
@@ -40,3 +40,13 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(admin.ModelAdmin):
+    """Days the official calendar (chinesecalendar) does not know or the agency does differently."""
+
+    list_display = ("date", "is_workday", "note")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
+    search_fields = ("note",)

@@ -77,3 +77,22 @@ def test_the_invoice_reminder_waits_over_the_holiday(cast):
         assert sweep().get("sent", 0) == 0
     with time_machine.travel(aware(2026, 2, 24, 10, 0), tick=False):
         assert sweep().get("sent", 0) == 1
+
+
+def test_the_admin_banner_shows_from_1_november_when_next_year_is_missing(
+    cast, client, monkeypatch
+):
+    from accounts.models import User
+
+    monkeypatch.setattr(workdays, "is_provisional", lambda year: year == 2027)
+    admin_user = User.objects.create_user(
+        username="cast-admin", password="pw", full_name="Cast admin", role="admin"
+    )
+    with time_machine.travel(aware(2026, 11, 2, 9, 0), tick=False):
+        client.force_login(admin_user)
+        assert b"data-workday-banner" in client.get("/").content
+        client.force_login(cast.am)  # not an admin: never told
+        assert b"data-workday-banner" not in client.get("/").content
+    with time_machine.travel(aware(2026, 10, 30, 9, 0), tick=False):
+        client.force_login(admin_user)
+        assert b"data-workday-banner" not in client.get("/").content
