@@ -51,6 +51,9 @@ class MeetingAdmin(admin.ModelAdmin):
     readonly_fields = MEETING_WORKFLOW
     inlines = [AttendeeInline, AgendaItemInline, RoomSetupItemInline]
 
+    def has_add_permission(self, request):
+        return False  # planned through the app (organiser, first attendee, timeline)
+
 
 @admin.register(ActionItem)
 class ActionItemAdmin(admin.ModelAdmin):
@@ -77,6 +80,9 @@ class PresentationAdmin(admin.ModelAdmin):
     raw_id_fields = ("client", "brief", "creative_work")
     readonly_fields = ("status", "created_by", "created_at")
     inlines = [RoundInline]
+
+    def has_add_permission(self, request):
+        return False  # planned through the app, with the meeting of its first round
 
 
 @admin.register(CalendarFeedToken)

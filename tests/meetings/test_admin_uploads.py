@@ -66,6 +66,11 @@ def test_admin_shows_status_and_stamps_read_only_and_ignores_them_when_posted(
     assert (meeting.held_at, meeting.closed_at, meeting.agenda_sent_at) == (None, None, None)
 
 
+def test_admin_does_not_plan_meetings_or_presentations_around_the_workflow(admin_client):
+    assert admin_client.get(reverse("admin:meetings_meeting_add")).status_code == 403
+    assert admin_client.get(reverse("admin:meetings_presentation_add")).status_code == 403
+
+
 def test_admin_shows_agenda_sendings_read_only(admin_client, cast, meeting):
     dispatch = AgendaDispatch.objects.create(
         meeting=meeting, sent_at=timezone.now(), sent_by=cast.am, recipients=[]
