@@ -19,4 +19,11 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    # Every 5 minutes: agenda emails (meetings) that failed and were not
+    # retried by a worker, or never reached one, are queued again.
+    "agenda-emails-requeue": {
+        "task": "meetings.tasks.agenda_emails_requeue",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
 }

@@ -7,7 +7,6 @@ email is sent (the demo would print it to the console).
 """
 
 import datetime as dt
-from decimal import Decimal
 
 from django.utils import timezone
 
@@ -228,7 +227,6 @@ def seed(*, stdout, users, clients):
                 round=round_,
                 failure_cause=PresentationRound.FailureCause.WRONG_AUDIENCE,
                 failure_note="We talked to drinkers; the decision happens at the shelf.",
-                hours_lost=Decimal("18"),
                 start=_at(5, 15),
                 duration_minutes=60,
                 location="Northwind office",

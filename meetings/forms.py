@@ -1,11 +1,8 @@
-from decimal import Decimal
-
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Client, Contact, User
-from agency.roles import Role
+from accounts.models import Client
 
 from .models import (
     REHEARSAL_MIN_MINUTES,
@@ -15,16 +12,21 @@ from .models import (
     RoomSetupItem,
     SupportingMaterial,
 )
-from .selectors import clients_user_may_organise, meeting_people
+from .selectors import (
+    clients_user_may_organise,
+    meeting_contacts,
+    meeting_invitable_users,
+    meeting_people,
+    presentation_brief_choices,
+    presentation_work_choices,
+    round_presenter_choices,
+)
+from .services import ERR_BRIEF_OTHER_CLIENT, ERR_WORK_NOT_SHOWN
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 DURATION_HELP = _("In minutes.")
-
-
-def _people():
-    return User.objects.filter(is_active=True).exclude(role=Role.ADMIN).order_by("full_name")
 
 
 class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -93,12 +95,26 @@ class MeetingEditForm(_MeetingFieldsMixin, forms.ModelForm):
 
 
 class PresentationCreateForm(_MeetingFieldsMixin, forms.ModelForm):
-    """A presentation and the meeting of its first round."""
+    """A presentation and the meeting of its first round.
+
+    The brief and creative-work choices are the chosen client's only (briefs
+    the user may see, the latest version of each piece of work): the client
+    comes from the posted data, else `initial` (?client=), else the user's
+    only client. A hand-made POST with another client's id is a form error.
+    """
 
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
-    brief = forms.ModelChoiceField(label=_("Brief"), queryset=None, required=False)
+    brief = forms.ModelChoiceField(
+        label=_("Brief"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": ERR_BRIEF_OTHER_CLIENT},
+    )
     creative_work = forms.ModelChoiceField(
-        label=_("Creative work shown"), queryset=None, required=False
+        label=_("Creative work shown"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": ERR_WORK_NOT_SHOWN},
     )
 
     class Meta:
@@ -108,30 +124,35 @@ class PresentationCreateForm(_MeetingFieldsMixin, forms.ModelForm):
     field_order = ("client", "title", "brief", "creative_work", "purpose", "start")
 
     def __init__(self, *args, user, **kwargs):
-        from briefs.models import CreativeWork
-        from briefs.selectors import brief_list_for_user
-
         super().__init__(*args, **kwargs)
         clients = clients_user_may_organise(user)
         self.fields["client"].queryset = clients
-        briefs = brief_list_for_user(user).filter(client__in=clients)
-        self.fields["brief"].queryset = briefs
-        self.fields["creative_work"].queryset = CreativeWork.objects.filter(
-            brief__in=briefs
-        ).select_related("brief")
+        client = self._chosen_client(clients)
+        if client is not None and not self.is_bound:
+            self.initial["client"] = client.pk
+        self.fields["brief"].queryset = presentation_brief_choices(user, client)
+        self.fields["creative_work"].queryset = presentation_work_choices(user, client)
+        if client is None:
+            for name in ("brief", "creative_work"):
+                self.fields[name].help_text = _("Choose the client first.")
         self._setup()
+
+    def _chosen_client(self, clients):
+        key = self.data.get("client") if self.is_bound else self.initial.get("client")
+        if key in (None, ""):
+            return clients.first() if len(clients[:2]) == 1 else None
+        try:
+            return clients.filter(pk=int(key)).first()
+        except (TypeError, ValueError, OverflowError):
+            return None
 
     def clean(self):
         data = super().clean()
-        client, brief, work = data.get("client"), data.get("brief"), data.get("creative_work")
-        if brief and client and brief.client_id != client.pk:
-            self.add_error("brief", _("This brief belongs to another client."))
+        brief, work = data.get("brief"), data.get("creative_work")
         if work and not brief:
             data["brief"] = brief = work.brief
         if work and brief and work.brief_id != brief.pk:
             self.add_error("creative_work", _("This creative work belongs to another brief."))
-        if work and client and work.brief.client_id != client.pk:
-            self.add_error("creative_work", _("This creative work belongs to another client."))
         return data
 
 
@@ -159,12 +180,8 @@ class AttendeeForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _people()
-        self.fields["contact"].queryset = (
-            Contact.objects.filter(client=meeting.client)
-            if meeting.client_id
-            else Contact.objects.none()
-        )
+        self.fields["user"].queryset = meeting_invitable_users(meeting)
+        self.fields["contact"].queryset = meeting_contacts(meeting)
         if not meeting.client_id:
             del self.fields["contact"]
             del self.fields["receives_agenda"]
@@ -269,9 +286,9 @@ class StorylineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        client_id = self.instance.meeting.client_id
-        self.fields["presenters"].queryset = _people().filter(memberships__client_id=client_id)
-        self.fields["decision_makers"].queryset = Contact.objects.filter(client_id=client_id)
+        meeting = self.instance.meeting
+        self.fields["presenters"].queryset = round_presenter_choices(meeting)
+        self.fields["decision_makers"].queryset = meeting_contacts(meeting)
 
 
 class MaterialForm(forms.ModelForm):
@@ -318,14 +335,12 @@ class NextRoundForm(_MeetingFieldsMixin, forms.Form):
         choices=[("", "---------"), *PresentationRound.FailureCause.choices],
     )
     failure_note = forms.CharField(
-        label=_("Cause in detail"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    hours_lost = forms.DecimalField(
-        label=_("Hours the previous round cost"),
-        max_digits=7,
-        decimal_places=2,
-        min_value=Decimal("0.25"),
-        max_value=Decimal("99999"),
+        label=_("Cause in detail"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The hours the re-presentation costs are booked in the timesheet "
+            "(activity “Re-presentation”)."
+        ),
     )
     start = forms.DateTimeField(label=_("Next presentation starts"))
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=60)

@@ -335,7 +335,19 @@ class ActionItem(models.Model):
 
 
 class AgendaDispatch(models.Model):
-    """One sending of the agenda: when, by whom, to whom (names and addresses)."""
+    """One sending of the agenda: when, by whom, to whom, and whether it was delivered.
+
+    The email task claims the row (`emailed_at`, committed only with the send);
+    every failed attempt is recorded here (attempts, last error, when) so the
+    meeting page can say "not delivered to ...; retrying at ..." and the
+    sweep can queue it again.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")  # waiting for the email task
+        SENT = "sent", _("Sent")  # handed to the mail server
+        FAILED = "failed", _("Failed; will be retried")  # retried at next_attempt_at
+        ABANDONED = "abandoned", _("Not delivered; gave up")  # needs "send again"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="dispatches")
     sent_at = models.DateTimeField(_("sent at"))
@@ -344,17 +356,45 @@ class AgendaDispatch(models.Model):
     )
     # [{"name": ..., "email": ..., "kind": "user"|"contact"}]
     recipients = models.JSONField(_("recipients"), default=list)
+    status = models.CharField(
+        _("delivery"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     # Claimed by the email task (conditional update) so a retry never sends twice.
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
+        indexes = [
+            # the sweep reads only undelivered sendings (partial: tiny)
+            models.Index(
+                fields=["sent_at"],
+                name="agendadispatch_undelivered",
+                condition=models.Q(status__in=["queued", "failed"]),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(emailed_at__isnull=False),
+                name="agendadispatch_sent_has_emailed_at",
+            ),
+        ]
         verbose_name = _("agenda sending")
         verbose_name_plural = _("agenda sendings")
 
     def __str__(self):
         return f"{self.meeting} @ {self.sent_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def undelivered(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.ABANDONED)
+
+    @property
+    def recipient_names(self) -> str:
+        return ", ".join(r.get("name", "") for r in self.recipients)
 
 
 class Presentation(models.Model):
@@ -414,7 +454,9 @@ class PresentationRound(models.Model):
     """Round N of a presentation, presented in its own meeting.
 
     When the client asks to revise, the next round is opened and this round
-    records why it failed and the hours it cost (the agency's biggest cost).
+    records why it failed (cause and note). The hours a re-presentation cost
+    are time entries of activity "Re-presentation" (billing owns that figure;
+    an entry may name its round through `time_entries`): no second figure here.
     """
 
     class Outcome(models.TextChoices):
@@ -456,30 +498,20 @@ class PresentationRound(models.Model):
     )
     client_feedback = models.TextField(_("client feedback"), blank=True)
     outcome_recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
-    # Filled when the next round is opened: why this round failed, what it cost.
+    # Filled when the next round is opened: why this round failed.
     failure_cause = models.CharField(
         _("cause of failure"), max_length=30, choices=FailureCause.choices, blank=True
     )
     failure_note = models.TextField(_("cause in detail"), blank=True)
-    hours_lost = models.DecimalField(
-        _("hours it cost"), max_digits=7, decimal_places=2, null=True, blank=True
-    )
 
     class Meta:
         ordering = ["presentation", "number"]
         constraints = [
             models.UniqueConstraint(fields=["presentation", "number"], name="round_unique_number"),
+            # A recorded failure always says what went wrong.
             models.CheckConstraint(
-                condition=models.Q(hours_lost__isnull=True) | models.Q(hours_lost__gt=0),
-                name="round_hours_positive",
-            ),
-            # A recorded failure always has both a cause and the hours.
-            models.CheckConstraint(
-                condition=(
-                    models.Q(failure_cause="", hours_lost__isnull=True)
-                    | (~models.Q(failure_cause="") & models.Q(hours_lost__isnull=False))
-                ),
-                name="round_failure_cause_and_hours",
+                condition=models.Q(failure_cause="") | ~models.Q(failure_note=""),
+                name="round_failure_cause_has_note",
             ),
         ]
         verbose_name = _("presentation round")

@@ -63,7 +63,8 @@ def waiting_for_me(user) -> list[Section]:
 
 
 def client_rounds_panel(request, client, access) -> list[Panel]:
-    """Presentation rounds of this client: count, hours lost, causes (finance: none)."""
+    """Presentation rounds of this client: count, re-presentations and their causes
+    (finance: none). The hours are billing's ("Re-presentation" time entries)."""
     if not access.can_view_work:
         return []
     summary = client_rounds_summary(client)

@@ -14,14 +14,13 @@ downloads). Rules (PERMISSIONS.md):
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Client, User
-from accounts.selectors import client_access, client_work_ids_for
+from accounts.models import Client, Contact, User
+from accounts.selectors import client_access, client_work_ids_for, team_members
 from agency.permissions import NOT_FOUND, object_or_404
 from agency.roles import ACCOUNT_SERVICE, SEES_ALL, Role
 
@@ -238,18 +237,20 @@ class RoundsSummary:
     presentations: int
     rounds: int
     re_presentations: int
-    hours: Decimal
     causes: list  # [(label, count)]
 
 
 def client_rounds_summary(client: Client) -> RoundsSummary:
-    """Rounds of a client's presentations: how many, hours lost, why (3 queries)."""
+    """Rounds of a client's presentations: how many, how many failed, why (3 queries).
+
+    No hours: what re-presentations cost is the time entries of activity
+    "Re-presentation", shown by billing's client panel (one figure, one owner).
+    """
     presentations = Presentation.objects.filter(client=client).count()
     rounds = PresentationRound.objects.filter(presentation__client=client)
     agg = rounds.aggregate(
         total=Count("pk"),
         failed=Count("pk", filter=~Q(failure_cause="")),
-        hours=Sum("hours_lost"),
     )
     labels = dict(PresentationRound.FailureCause.choices)
     counts = Counter(rounds.exclude(failure_cause="").values_list("failure_cause", flat=True))
@@ -257,6 +258,66 @@ def client_rounds_summary(client: Client) -> RoundsSummary:
         presentations=presentations,
         rounds=agg["total"] or 0,
         re_presentations=agg["failed"] or 0,
-        hours=agg["hours"] or Decimal("0"),
         causes=[(labels.get(k, k), n) for k, n in counts.most_common()],
+    )
+
+
+# --- the choices of every meetings form: one client's objects only -----------------------
+# Forms use these as their querysets (a hand-made POST with another id is a
+# form error) and services check against the same ones (safe on their own).
+
+
+def _agency_people() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).exclude(role=Role.ADMIN)
+
+
+def meeting_invitable_users(meeting: Meeting) -> QuerySet[User]:
+    """Agency people who may be invited: the client's team (and the BD and MD,
+    who see every client); anyone in the agency to an internal meeting."""
+    people = _agency_people()
+    if meeting.client_id:
+        people = people.filter(
+            Q(pk__in=team_members(meeting.client).values("pk")) | Q(role__in=list(SEES_ALL))
+        )
+    return people.order_by("full_name")
+
+
+def meeting_contacts(meeting: Meeting) -> QuerySet[Contact]:
+    """Client contacts who may be invited: this client's only."""
+    if not meeting.client_id:
+        return Contact.objects.none()
+    return Contact.objects.filter(client_id=meeting.client_id).order_by("name")
+
+
+def round_presenter_choices(meeting: Meeting) -> QuerySet[User]:
+    """Who may present: active members of the client's team."""
+    if not meeting.client_id:
+        return User.objects.none()
+    return (
+        _agency_people()
+        .filter(pk__in=team_members(meeting.client).values("pk"))
+        .order_by("full_name")
+    )
+
+
+def presentation_brief_choices(user, client: Client | None):
+    """Briefs a presentation may show: this client's, those the user may see."""
+    from briefs.selectors import brief_list_for_user
+
+    if client is None:
+        return brief_list_for_user(user).none()
+    return brief_list_for_user(user).filter(client=client)
+
+
+def presentation_work_choices(user, client: Client | None):
+    """Creative work a presentation may show: the latest version of each piece
+    on this client's briefs the user may see; never superseded work."""
+    from briefs.models import CreativeWork
+
+    return (
+        CreativeWork.objects.filter(brief__in=presentation_brief_choices(user, client))
+        .exclude(status=CreativeWork.Status.SUPERSEDED)
+        .filter(next_version__isnull=True)
+        .select_related("brief")
+        .order_by("-submitted_at", "-pk")
     )

@@ -7,17 +7,18 @@ the same transaction and queues email on commit.
 
 import datetime as dt
 import logging
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, Contact, User
 from agency.errors import DomainError
+from agency.files import files_kept_only_on_commit
 from agency.notifications import notify
 from agency.pdf import render_pdf
 from agency.permissions import deny_unless
@@ -39,7 +40,16 @@ from .models import (
     RoomSetupItem,
     SupportingMaterial,
 )
-from .selectors import meeting_access, meeting_may_organise_for_client
+from .selectors import (
+    meeting_access,
+    meeting_contacts,
+    meeting_invitable_users,
+    meeting_may_organise_for_client,
+    meeting_people,
+    presentation_brief_choices,
+    presentation_work_choices,
+    round_presenter_choices,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +68,17 @@ ERR_PRESENTATION_BEFORE_REHEARSAL = _(
 )
 ERR_NO_AGENDA = _("Add at least one agenda item before sending the agenda.")
 ERR_NO_RECIPIENTS = _("Nobody to send the agenda to: add attendees with an email address.")
+ERR_AGENDA_DELIVERED = _("This agenda was already delivered.")
 ERR_ATTENDEE_DUPLICATE = _("This person is already invited.")
 ERR_ATTENDEE_ONE = _("Choose either an agency colleague or a client contact.")
 ERR_CONTACT_OTHER_CLIENT = _("This contact belongs to another client.")
+ERR_ATTENDEE_OUTSIDE = _("Only the client's team (and the BD and MD) can be invited.")
+ERR_PERSON_OUTSIDE = _("Choose someone who sees this meeting.")
+ERR_PRESENTER_OUTSIDE = _("Presenters are members of the client's team.")
+ERR_BRIEF_OTHER_CLIENT = _("This brief belongs to another client.")
+ERR_WORK_NOT_SHOWN = _(
+    "Choose the latest version of a piece of work on this client's briefs, not a superseded one."
+)
 ERR_ACTION_DONE = _("This action item is already done.")
 ERR_ACTION_NOT_YOURS = _("Only the owner or the organiser may close this action item.")
 ERR_ACTION_OWNER_OUTSIDE = _("The owner of an action item must be someone who sees this meeting.")
@@ -71,8 +89,7 @@ ERR_OUTCOME_FEEDBACK = _("Write the client's feedback.")
 ERR_ROUND_NOT_REVISE = _("A new round opens only after the client asked to revise.")
 ERR_ROUND_EXISTS = _("The next round is already open.")
 ERR_ROUND_CAUSE_REQUIRED = _("Give the cause of the previous round's failure.")
-ERR_ROUND_HOURS_REQUIRED = _("Give the hours the previous round cost (more than zero).")
-ERR_OTHER_CAUSE_TEXT = _("Describe the cause when it is “other”.")
+ERR_ROUND_NOTE_REQUIRED = _("Describe what went wrong in the previous round.")
 
 MEETING_FIELDS = ("title", "purpose", "start", "duration_minutes", "location")
 STORYLINE_FIELDS = ("opening_remarks", "flow", "closing_remarks")
@@ -209,8 +226,10 @@ def attendee_add(
     _require_open(meeting)
     if (user is None) == (contact is None):
         raise DomainError(ERR_ATTENDEE_ONE)
-    if contact is not None and contact.client_id != meeting.client_id:
+    if contact is not None and not meeting_contacts(meeting).filter(pk=contact.pk).exists():
         raise DomainError(ERR_CONTACT_OTHER_CLIENT)
+    if user is not None and not meeting_invitable_users(meeting).filter(pk=user.pk).exists():
+        raise DomainError(ERR_ATTENDEE_OUTSIDE)
     try:
         with transaction.atomic():
             attendee = Attendee.objects.create(
@@ -232,8 +251,16 @@ def attendee_remove(*, actor: User, attendee: Attendee) -> None:
     timeline_record(obj=meeting, action="attendee_removed", actor=actor, comment=name)
 
 
-def _save_rows(*, model, meeting: Meeting, rows: list[dict], fields) -> None:
-    """Apply formset rows: {"id": obj|None, "DELETE": bool, <fields>}."""
+def _save_rows(*, model, meeting: Meeting, rows: list[dict], fields, person: str = "") -> None:
+    """Apply formset rows: {"id": obj|None, "DELETE": bool, <fields>}.
+
+    `person` names the row's user field (owner, responsible): someone who sees
+    the meeting, like the form's choices.
+    """
+    if person:
+        chosen = {row[person].pk for row in rows if row.get(person) and not row.get("DELETE")}
+        if chosen and meeting_people(meeting).filter(pk__in=chosen).count() != len(chosen):
+            raise DomainError(ERR_PERSON_OUTSIDE)
     next_position = max([r.get("position") or 0 for r in rows] + [0]) + 1
     for row in rows:
         if "position" in fields and not row.get("position"):
@@ -264,6 +291,7 @@ def room_items_save(*, actor: User, meeting: Meeting, rows: list[dict]) -> None:
         meeting=meeting,
         rows=rows,
         fields=("label", "responsible", "done", "position"),
+        person="responsible",
     )
     timeline_record(obj=meeting, action="room_setup", actor=actor)
 
@@ -277,6 +305,7 @@ def agenda_items_save(*, actor: User, meeting: Meeting, rows: list[dict]) -> Non
         meeting=meeting,
         rows=rows,
         fields=("topic", "owner", "minutes", "position"),
+        person="owner",
     )
     _renumber(meeting)
     timeline_record(obj=meeting, action="agenda_edited", actor=actor)
@@ -324,7 +353,12 @@ def _recipients(meeting: Meeting, include_contacts: bool) -> list[Attendee]:
 
 @transaction.atomic
 def agenda_send(*, actor: User, meeting: Meeting, include_contacts: bool = False) -> AgendaDispatch:
-    """Record the sending and queue one email per recipient after commit."""
+    """Record the sending and queue its emails after commit.
+
+    With eager Celery (no Redis: the newcomer default) the emails go out when
+    this returns; a failing mail server is then recorded on the sending
+    (status, error, attempts) and never turns the request into a 500.
+    """
     _require_edit(actor, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.PLANNED:
@@ -367,15 +401,57 @@ def agenda_send(*, actor: User, meeting: Meeting, include_contacts: bool = False
         obj=meeting,
         email=False,  # the agenda email itself (with attachments) is the email
     )
-    from .tasks import agenda_email_send
-
-    transaction.on_commit(lambda: agenda_email_send.delay(meeting.pk, dispatch.pk))
+    _queue_delivery(dispatch)
     return dispatch
 
 
-def agenda_context(meeting: Meeting, *, show_storyline: bool = False) -> dict:
-    """The agenda's template context. The storyline and the minutes (notes per item,
-    conclusions) are internal: shown in the downloaded PDF, never emailed."""
+def _queue_delivery(dispatch: AgendaDispatch) -> None:
+    """Queue the email task once the transaction commits.
+
+    robust: with eager Celery the task runs inside on_commit; whatever it
+    raises is logged and recorded on the sending, never a 500 for a request
+    whose data is committed.
+    """
+    from .tasks import agenda_email_send
+
+    meeting_id, dispatch_id = dispatch.meeting_id, dispatch.pk
+    transaction.on_commit(lambda: agenda_email_send.delay(meeting_id, dispatch_id), robust=True)
+
+
+@transaction.atomic
+def agenda_dispatch_resend(*, actor: User, dispatch: AgendaDispatch) -> AgendaDispatch:
+    """ "Send again": queue an undelivered sending once more, with a fresh retry budget."""
+    meeting = dispatch.meeting
+    _require_edit(actor, meeting)
+    dispatch = AgendaDispatch.objects.select_for_update().get(pk=dispatch.pk)
+    if dispatch.emailed_at is not None or dispatch.status == AgendaDispatch.Status.SENT:
+        raise DomainError(ERR_AGENDA_DELIVERED)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise DomainError(ERR_NOT_PLANNED)
+    dispatch.status = AgendaDispatch.Status.QUEUED
+    dispatch.attempts = 0
+    dispatch.next_attempt_at = None
+    dispatch.save(update_fields=["status", "attempts", "next_attempt_at"])
+    timeline_record(
+        obj=meeting,
+        action="agenda_resent",
+        actor=actor,
+        comment=dispatch.recipient_names,
+        data={"dispatch": dispatch.pk},
+    )
+    _queue_delivery(dispatch)
+    return dispatch
+
+
+def agenda_context(meeting: Meeting, *, internal: bool = False) -> dict:
+    """The agenda's template context.
+
+    `internal` (the PDF downloaded from the meeting page) adds what is the
+    agency's own: the storyline, the minutes (notes per item, conclusions) and
+    its audience classification of the client's people ("decision maker"...).
+    The emailed agenda is never internal: it goes to client contacts, and an
+    email to a colleague is forwarded; one PDF serves every recipient.
+    """
     agenda = list(meeting.agenda_items.select_related("owner"))
     return {
         "meeting": meeting,
@@ -383,33 +459,44 @@ def agenda_context(meeting: Meeting, *, show_storyline: bool = False) -> dict:
         "agenda_minutes": sum(a.minutes for a in agenda),
         "attendees": list(meeting.attendees.select_related("user", "contact")),
         "round": PresentationRound.objects.filter(meeting=meeting).first(),
-        "show_storyline": show_storyline,
+        "internal": internal,
         "site_url": settings.SITE_URL,
         "url": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
     }
 
 
-def agenda_pdf(meeting: Meeting, *, show_storyline: bool = True) -> bytes:
-    return render_pdf(
-        "pdf/meetings/agenda.html", agenda_context(meeting, show_storyline=show_storyline)
-    )
+def agenda_pdf(meeting: Meeting, *, internal: bool = True) -> bytes:
+    return render_pdf("pdf/meetings/agenda.html", agenda_context(meeting, internal=internal))
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
 
 
 def agenda_dispatch_deliver(*, meeting_id: int, dispatch_id: int) -> int:
     """Send the dispatch's emails once; returns how many were sent.
 
     Same discipline as agency.services.notification_email_send: the claim
-    (`emailed_at IS NULL` -> now) is committed only together with the send,
-    so a duplicated task waits on the row lock and then does nothing, and a
-    worker killed mid-send leaves no claim behind: the redelivered task
-    (acks_late) sends the agenda. A failure rolls the claim back, records the
-    error and re-raises so the task retries.
+    (`emailed_at IS NULL` -> now, status sent) is committed only together
+    with the send, so a duplicated task waits on the row lock and then does
+    nothing, and a worker killed mid-send leaves no claim behind: the
+    redelivered task (acks_late) sends the agenda. A failure rolls the claim
+    back, records the attempt (error, when, how many) and re-raises: the task
+    decides whether and when to retry (`agenda_dispatch_failed`).
     """
+    now = timezone.now()
     try:
         with transaction.atomic():
             claimed = AgendaDispatch.objects.filter(
                 pk=dispatch_id, meeting_id=meeting_id, emailed_at=None
-            ).update(emailed_at=timezone.now(), error="")
+            ).update(
+                emailed_at=now,
+                status=AgendaDispatch.Status.SENT,
+                error="",
+                attempts=F("attempts") + 1,
+                last_attempt_at=now,
+                next_attempt_at=None,
+            )
             if claimed != 1:
                 return 0
             messages = _agenda_messages(dispatch_id)
@@ -417,11 +504,76 @@ def agenda_dispatch_deliver(*, meeting_id: int, dispatch_id: int) -> int:
             connection.send_messages(messages)
     except Exception as exc:
         logger.exception("agenda emails of dispatch %s failed", dispatch_id)
-        AgendaDispatch.objects.filter(pk=dispatch_id).update(
-            error=f"{type(exc).__name__}: {exc}"[:2000]
+        AgendaDispatch.objects.filter(pk=dispatch_id, emailed_at=None).update(
+            status=AgendaDispatch.Status.FAILED,
+            error=_error_text(exc),
+            attempts=F("attempts") + 1,
+            last_attempt_at=now,
+            next_attempt_at=None,
         )
         raise
     return len(messages)
+
+
+def agenda_dispatch_failed(*, dispatch_id: int, retry_at=None) -> None:
+    """After a failed attempt: retried at `retry_at`, or given up (None)."""
+    AgendaDispatch.objects.filter(pk=dispatch_id, emailed_at=None).update(
+        status=AgendaDispatch.Status.FAILED if retry_at else AgendaDispatch.Status.ABANDONED,
+        next_attempt_at=retry_at,
+    )
+
+
+# A sending still queued this long after it was made never reached a worker
+# (the process died between the commit and the publish, Redis was flushed).
+AGENDA_ORPHAN_AFTER = dt.timedelta(minutes=10)
+# A failed sending whose retry is this late was not retried by a worker
+# (eager mode has none; a retry message lost with the broker): the sweep does.
+AGENDA_RETRY_LATE = dt.timedelta(minutes=5)
+# The first try and five retries; then a human decides ("send again").
+AGENDA_MAX_ATTEMPTS = 6
+
+
+def agenda_emails_requeue(*, now=None) -> dict:
+    """The sweep's part for agendas: queue again what failed or never went out.
+
+    Only for meetings still ahead (an agenda after the meeting is noise);
+    sendings out of attempts, or whose meeting has started, are given up and
+    shown as such on the meeting page. Harmless next to a slow first task:
+    the task claims its row, so the second finds it claimed and does nothing.
+    """
+    from .tasks import agenda_email_send
+
+    now = now or timezone.now()
+    undelivered = AgendaDispatch.objects.filter(
+        emailed_at=None,
+        status__in=[AgendaDispatch.Status.QUEUED, AgendaDispatch.Status.FAILED],
+    )
+    gave_up = undelivered.filter(
+        Q(meeting__start__lte=now)
+        | ~Q(meeting__status=Meeting.Status.PLANNED)
+        | Q(attempts__gte=AGENDA_MAX_ATTEMPTS)
+    ).update(status=AgendaDispatch.Status.ABANDONED, next_attempt_at=None)
+    due = undelivered.filter(
+        Q(status=AgendaDispatch.Status.QUEUED, sent_at__lte=now - AGENDA_ORPHAN_AFTER)
+        | Q(
+            status=AgendaDispatch.Status.FAILED,
+            next_attempt_at__lte=now - AGENDA_RETRY_LATE,
+        )
+        | Q(status=AgendaDispatch.Status.FAILED, next_attempt_at__isnull=True),
+        meeting__start__gt=now,
+        meeting__status=Meeting.Status.PLANNED,
+    ).values_list("pk", "meeting_id")[:500]
+    due = list(due)
+    for dispatch_id, meeting_id in due:
+        transaction.on_commit(
+            lambda d=dispatch_id, m=meeting_id: agenda_email_send.delay(m, d), robust=True
+        )
+    counts = {}
+    if due:
+        counts["agendas_requeued"] = len(due)
+    if gave_up:
+        counts["agendas_abandoned"] = gave_up
+    return counts
 
 
 def _agenda_messages(dispatch_id: int) -> list[EmailMultiAlternatives]:
@@ -441,7 +593,7 @@ def _agenda_messages(dispatch_id: int) -> list[EmailMultiAlternatives]:
             attendee.user.language if attendee and attendee.user_id else ""
         ) or settings.LANGUAGE_CODE
         with translation.override(language):
-            ctx = {**agenda_context(meeting), "recipient_name": row["name"]}
+            ctx = {**agenda_context(meeting, internal=False), "recipient_name": row["name"]}
             subject = " ".join(render_to_string("emails/meetings/agenda_subject.txt", ctx).split())
             text = render_to_string("emails/meetings/agenda_body.txt", ctx)
             html = render_to_string("emails/meetings/agenda_body.html", ctx)
@@ -532,6 +684,11 @@ def presentation_create(*, actor: User, data: dict) -> Meeting:
     if client is None:
         raise DomainError(ERR_CLIENT_REQUIRED)
     deny_unless(meeting_may_organise_for_client(actor, client), ERR_CLIENT_NOT_ALLOWED)
+    brief, work = data.get("brief"), data.get("creative_work")
+    if brief is not None and not presentation_brief_choices(actor, client).filter(pk=brief.pk):
+        raise DomainError(ERR_BRIEF_OTHER_CLIENT)
+    if work is not None and not presentation_work_choices(actor, client).filter(pk=work.pk):
+        raise DomainError(ERR_WORK_NOT_SHOWN)
     presentation = Presentation.objects.create(
         client=client,
         title=data["title"],
@@ -606,22 +763,32 @@ def round_storyline_save(*, actor: User, round: PresentationRound, data: dict) -
     if changed:
         round.save(update_fields=changed)
     if "presenters" in data:
+        presenters = {u.pk for u in data["presenters"]}
+        allowed = round_presenter_choices(meeting).filter(pk__in=presenters).count()
+        if allowed != len(presenters):
+            raise DomainError(ERR_PRESENTER_OUTSIDE)
         round.presenters.set(data["presenters"])
     if "decision_makers" in data:
-        contacts = [c for c in data["decision_makers"] if c.client_id == meeting.client_id]
-        round.decision_makers.set(contacts)
+        contacts = {c.pk for c in data["decision_makers"]}
+        if meeting_contacts(meeting).filter(pk__in=contacts).count() != len(contacts):
+            raise DomainError(ERR_CONTACT_OTHER_CLIENT)
+        round.decision_makers.set(data["decision_makers"])
     timeline_record(obj=meeting, action="storyline", actor=actor, data={"fields": changed})
     return round
 
 
-@transaction.atomic
 def material_add(*, actor: User, round: PresentationRound, data: dict) -> SupportingMaterial:
-    _require_edit(actor, round.meeting)
-    _require_open(round.meeting)
-    material = SupportingMaterial(round=round)
-    _assign(material, data, ("kind", "title", "url", "file", "ready"))
-    material.save()
-    timeline_record(obj=round.meeting, action="material_added", actor=actor, comment=material.title)
+    """A link or an uploaded file; an upload whose transaction rolls back leaves no file."""
+    with files_kept_only_on_commit() as keep, transaction.atomic():
+        _require_edit(actor, round.meeting)
+        _require_open(round.meeting)
+        material = SupportingMaterial(round=round)
+        _assign(material, data, ("kind", "title", "url", "file", "ready"))
+        material.save()  # stores the upload
+        keep(material.file)
+        timeline_record(
+            obj=round.meeting, action="material_added", actor=actor, comment=material.title
+        )
     return material
 
 
@@ -693,12 +860,15 @@ def round_open_next(
     round: PresentationRound,
     failure_cause: str,
     failure_note: str,
-    hours_lost: Decimal | None,
     start,
     duration_minutes: int,
     location: str = "",
 ) -> PresentationRound:
-    """Record why round N failed and what it cost; open round N+1 in a new meeting."""
+    """Record why round N failed (cause and note); open round N+1 in a new meeting.
+
+    What the re-presentation cost is the time entries of activity
+    "Re-presentation" (billing), not a figure typed here.
+    """
     previous_meeting = round.meeting
     _require_edit(actor, previous_meeting)
     round = PresentationRound.objects.select_for_update().get(pk=round.pk)
@@ -708,14 +878,11 @@ def round_open_next(
         raise DomainError(ERR_ROUND_EXISTS)
     if failure_cause not in PresentationRound.FailureCause.values:
         raise DomainError(ERR_ROUND_CAUSE_REQUIRED)
-    if failure_cause == PresentationRound.FailureCause.OTHER and not failure_note.strip():
-        raise DomainError(ERR_OTHER_CAUSE_TEXT)
-    if hours_lost is None or hours_lost <= 0:
-        raise DomainError(ERR_ROUND_HOURS_REQUIRED)
+    if not failure_note.strip():
+        raise DomainError(ERR_ROUND_NOTE_REQUIRED)
     round.failure_cause = failure_cause
-    round.failure_note = failure_note
-    round.hours_lost = hours_lost
-    round.save(update_fields=["failure_cause", "failure_note", "hours_lost"])
+    round.failure_note = failure_note.strip()
+    round.save(update_fields=["failure_cause", "failure_note"])
     number = round.number + 1
     meeting = Meeting.objects.create(
         client=previous_meeting.client,
@@ -757,7 +924,7 @@ def round_open_next(
         action="round_failed",
         actor=actor,
         comment=failure_note,
-        data={"cause": failure_cause, "hours": str(hours_lost)},
+        data={"cause": failure_cause},
     )
     timeline_record(obj=meeting, action="round_opened", actor=actor, data={"round": number})
     return new_round

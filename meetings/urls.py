@@ -24,6 +24,11 @@ urlpatterns = [
     path("<int:pk>/agenda/", views.agenda_edit, name="agenda_edit"),
     path("<int:pk>/agenda/<int:item_pk>/move/", views.agenda_item_move, name="agenda_item_move"),
     path("<int:pk>/agenda/send/", views.agenda_send, name="agenda_send"),
+    path(
+        "<int:pk>/agenda/sendings/<int:dispatch_pk>/again/",
+        views.agenda_resend,
+        name="agenda_resend",
+    ),
     path("<int:pk>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
     path("<int:pk>/invite.ics", views.meeting_ics_download, name="meeting_ics"),
     path("<int:pk>/minutes/", views.minutes_edit, name="minutes_edit"),

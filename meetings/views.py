@@ -14,14 +14,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from agency.errors import DomainError
+from agency.actions import render_form, run_and_redirect, run_service
 from agency.pdf import pdf_response
 from agency.permissions import NOT_FOUND, deny_unless
-from agency.timeline import timeline_for
+from agency.timeline import labelled_timeline
 
 from . import forms, services
 from .ical import calendar_bytes, meeting_event, meeting_ics
-from .models import AgendaItem, Attendee, Meeting, PresentationRound, SupportingMaterial
+from .models import (
+    AgendaDispatch,
+    AgendaItem,
+    Attendee,
+    Meeting,
+    PresentationRound,
+    SupportingMaterial,
+)
 from .selectors import (
     action_item_get_for_user,
     clients_user_may_organise,
@@ -52,20 +59,25 @@ def _round_or_404(meeting: Meeting) -> PresentationRound:
         raise Http404(NOT_FOUND) from None
 
 
-def _form_page(request, form, *, title, meeting=None, multipart=False, intro=""):
-    return render(
+def _form(request, form, *, title, meeting=None, multipart=False, intro=""):
+    """The one form page (agency.actions.render_form) under Meetings > the meeting."""
+    crumbs = [(_("Meetings"), reverse("meetings:meeting_list"))]
+    if meeting is not None:
+        crumbs.append((meeting.title, meeting.get_absolute_url()))
+    return render_form(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "title": title,
-            "meeting": meeting,
-            "multipart": multipart,
-            "intro": intro,
-        },
+        form,
+        title=title,
+        back=meeting.get_absolute_url() if meeting else reverse("meetings:meeting_list"),
+        breadcrumbs=crumbs,
+        intro=intro,
+        multipart=multipart,
+        script="js/meetings.js",
+        form_marker="meetings",
     )
 
 
+# The labels of this app's timeline actions (agency.timeline.labelled_timeline applies them).
 TIMELINE_LABELS = {
     "created": gettext_lazy("Planned"),
     "presentation_created": gettext_lazy("Presentation planned"),
@@ -78,6 +90,7 @@ TIMELINE_LABELS = {
     "room_setup": gettext_lazy("Room set-up edited"),
     "agenda_edited": gettext_lazy("Agenda edited"),
     "agenda_sent": gettext_lazy("Agenda sent"),
+    "agenda_resent": gettext_lazy("Agenda sent again"),
     "decision": gettext_lazy("Decision recorded"),
     "action_item": gettext_lazy("Action item added"),
     "action_item_done": gettext_lazy("Action item done"),
@@ -91,13 +104,6 @@ TIMELINE_LABELS = {
     "round_failed": gettext_lazy("Round failed; next round opened"),
     "round_opened": gettext_lazy("Round opened"),
 }
-
-
-def _timeline(meeting):
-    events = list(timeline_for(meeting))
-    for e in events:
-        e.label = TIMELINE_LABELS.get(e.action, e.action)
-    return events
 
 
 # --- list, create, detail ------------------------------------------------------------
@@ -137,28 +143,29 @@ def meeting_create(request):
     deny_unless(meeting_may_organise_for_client(request.user, None))
     form = forms.MeetingCreateForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(actor=request.user, data=form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Meeting planned."))
+        ok, meeting = run_service(
+            request, services.meeting_create, success=_("Meeting planned."), data=form.cleaned_data
+        )
+        if ok:
             return redirect(meeting)
-    return _form_page(request, form, title=_("New meeting"))
+    return _form(request, form, title=_("New meeting"))
 
 
 def presentation_create(request):
     deny_unless(clients_user_may_organise(request.user).exists())
-    form = forms.PresentationCreateForm(_posted(request), user=request.user)
+    form = forms.PresentationCreateForm(
+        _posted(request), user=request.user, initial={"client": request.GET.get("client")}
+    )
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.presentation_create(actor=request.user, data=form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Presentation planned."))
+        ok, meeting = run_service(
+            request,
+            services.presentation_create,
+            success=_("Presentation planned."),
+            data=form.cleaned_data,
+        )
+        if ok:
             return redirect(meeting)
-    return _form_page(request, form, title=_("New presentation"))
+    return _form(request, form, title=_("New presentation"))
 
 
 def meeting_detail(request, pk):
@@ -174,12 +181,14 @@ def meeting_detail(request, pk):
         except Http404:
             brief = None  # a creative not yet briefed: the brief stays hidden
     held_rehearsal = any(r.held_at for r in data["rehearsals"])
+    for dispatch in data["dispatches"]:
+        dispatch.problem = delivery_problem(dispatch) if dispatch.undelivered else ""
     context = {
         "meeting": meeting,
         "access": access,
         "brief": brief,
         "held_rehearsal": held_rehearsal,
-        "timeline": _timeline(meeting),
+        "timeline": labelled_timeline(meeting, TIMELINE_LABELS),
         "today": timezone.localdate(),
         "decision_form": forms.DecisionForm() if access.can_edit else None,
         "next_round": next(
@@ -197,39 +206,34 @@ def meeting_edit(request, pk):
     form = forms.MeetingEditForm(_posted(request), instance=meeting)
     if request.method == "POST" and form.is_valid():
         meeting.refresh_from_db()
-        try:
-            services.meeting_update(actor=request.user, meeting=meeting, data=form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Meeting saved."))
+        ok, _result = run_service(
+            request,
+            services.meeting_update,
+            success=_("Meeting saved."),
+            meeting=meeting,
+            data=form.cleaned_data,
+        )
+        if ok:
             return redirect(meeting)
-    return _form_page(request, form, title=_("Edit meeting"), meeting=meeting)
-
-
-def _do(request, back_to, fn, success, **kwargs):
-    """Run a state-changing service; a refusal becomes a message, never a 500."""
-    try:
-        fn(actor=request.user, **kwargs)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, success)
-    return redirect(back_to)
+    return _form(request, form, title=_("Edit meeting"), meeting=meeting)
 
 
 @require_POST
 def meeting_held(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
-    return _do(request, meeting, services.meeting_mark_held, _("Marked as held."), meeting=meeting)
+    return run_and_redirect(
+        request, services.meeting_mark_held, meeting, success=_("Marked as held."), meeting=meeting
+    )
 
 
 @require_POST
 def meeting_close(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
-    return _do(request, meeting, services.meeting_close, _("Meeting closed."), meeting=meeting)
+    return run_and_redirect(
+        request, services.meeting_close, meeting, success=_("Meeting closed."), meeting=meeting
+    )
 
 
 # --- attendees, room set-up, agenda -----------------------------------------------------
@@ -241,22 +245,20 @@ def attendee_add(request, pk):
     form = forms.AttendeeForm(_posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.attendee_add(
-                actor=request.user,
-                meeting=meeting,
-                user=data.get("user"),
-                contact=data.get("contact"),
-                receives_agenda=data.get("receives_agenda", True),
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Attendee added."))
+        ok, _result = run_service(
+            request,
+            services.attendee_add,
+            success=_("Attendee added."),
+            meeting=meeting,
+            user=data.get("user"),
+            contact=data.get("contact"),
+            receives_agenda=data.get("receives_agenda", True),
+        )
+        if ok:
             if "another" in request.POST:
                 return redirect("meetings:attendee_add", pk=meeting.pk)
             return redirect(meeting)
-    return _form_page(request, form, title=_("Add attendee"), meeting=meeting)
+    return _form(request, form, title=_("Add attendee"), meeting=meeting)
 
 
 @require_POST
@@ -264,8 +266,12 @@ def attendee_remove(request, pk, attendee_pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     attendee = get_object_or_404(Attendee, meeting=meeting, pk=attendee_pk)
     deny_unless(access.can_edit)
-    return _do(
-        request, meeting, services.attendee_remove, _("Attendee removed."), attendee=attendee
+    return run_and_redirect(
+        request,
+        services.attendee_remove,
+        meeting,
+        success=_("Attendee removed."),
+        attendee=attendee,
     )
 
 
@@ -285,12 +291,8 @@ def _formset_page(request, pk, *, formset_class, queryset_of, save, title, help_
             for f in formset.forms
             if f.cleaned_data
         ]
-        try:
-            save(actor=request.user, meeting=meeting, rows=rows)
-        except DomainError as e:
-            messages.error(request, e.message)
-        else:
-            messages.success(request, _("Saved."))
+        ok, _result = run_service(request, save, success=_("Saved."), meeting=meeting, rows=rows)
+        if ok:
             return redirect(meeting)
     return render(
         request,
@@ -329,9 +331,37 @@ def agenda_item_move(request, pk, item_pk):
     item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
     deny_unless(access.can_edit)
     up = request.POST.get("direction") == "up"
-    return _do(
-        request, meeting, services.agenda_item_move, _("Agenda reordered."), item=item, up=up
+    return run_and_redirect(
+        request,
+        services.agenda_item_move,
+        meeting,
+        success=_("Agenda reordered."),
+        item=item,
+        up=up,
     )
+
+
+def _delivery_report(request, dispatch: AgendaDispatch) -> None:
+    """After sending: say so, or (eager mode, mail server down) that it was not delivered."""
+    dispatch.refresh_from_db()
+    if dispatch.undelivered:
+        messages.warning(request, delivery_problem(dispatch))
+    else:  # sent, or queued for the worker
+        messages.success(
+            request, _("Agenda sent to %(n)s people.") % {"n": len(dispatch.recipients)}
+        )
+
+
+def delivery_problem(dispatch: AgendaDispatch) -> str:
+    """ "Agenda not delivered to X: error; retrying at ... / gave up." (page and message)."""
+    params = {"names": dispatch.recipient_names, "error": dispatch.error}
+    if dispatch.status == AgendaDispatch.Status.FAILED and dispatch.next_attempt_at:
+        when = timezone.localtime(dispatch.next_attempt_at).strftime("%Y-%m-%d %H:%M")
+        return _("Agenda not delivered to %(names)s: %(error)s; retrying at %(when)s.") % {
+            **params,
+            "when": when,
+        }
+    return _("Agenda not delivered to %(names)s: %(error)s; gave up.") % params
 
 
 def agenda_send(request, pk):
@@ -339,19 +369,14 @@ def agenda_send(request, pk):
     deny_unless(access.can_edit)
     form = forms.AgendaSendForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            dispatch = services.agenda_send(
-                actor=request.user,
-                meeting=meeting,
-                include_contacts=form.cleaned_data["include_contacts"],
-            )
-        except DomainError as e:
-            messages.error(request, e.message)
-        else:
-            messages.success(
-                request,
-                _("Agenda sent to %(n)s people.") % {"n": len(dispatch.recipients)},
-            )
+        ok, dispatch = run_service(
+            request,
+            services.agenda_send,
+            meeting=meeting,
+            include_contacts=form.cleaned_data["include_contacts"],
+        )
+        if ok:
+            _delivery_report(request, dispatch)
         return redirect(meeting)
     data = meeting_detail_data(meeting)
     return render(
@@ -359,6 +384,17 @@ def agenda_send(request, pk):
         "meetings/agenda_send.html",
         {"form": form, "meeting": meeting, **data},
     )
+
+
+@require_POST
+def agenda_resend(request, pk, dispatch_pk):
+    meeting, access = meeting_get_for_user(request.user, pk)
+    dispatch = get_object_or_404(AgendaDispatch, meeting=meeting, pk=dispatch_pk)
+    deny_unless(access.can_edit)
+    ok, dispatch = run_service(request, services.agenda_dispatch_resend, dispatch=dispatch)
+    if ok:
+        _delivery_report(request, dispatch)
+    return redirect(meeting)
 
 
 def agenda_pdf(request, pk):
@@ -382,19 +418,16 @@ def minutes_edit(request, pk):
     agenda = list(meeting.agenda_items.all())
     form = forms.MinutesForm(_posted(request), meeting=meeting, agenda=agenda)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_minutes_save(
-                actor=request.user,
-                meeting=meeting,
-                conclusions=form.cleaned_data["conclusions"],
-                notes=form.notes(),
-            )
-        except DomainError as e:
-            messages.error(request, e.message)
-        else:
-            messages.success(request, _("Minutes saved."))
-        return redirect(meeting)
-    return _form_page(request, form, title=_("Minutes"), meeting=meeting)
+        return run_and_redirect(
+            request,
+            services.meeting_minutes_save,
+            meeting,
+            success=_("Minutes saved."),
+            meeting=meeting,
+            conclusions=form.cleaned_data["conclusions"],
+            notes=form.notes(),
+        )
+    return _form(request, form, title=_("Minutes"), meeting=meeting)
 
 
 @require_POST
@@ -405,11 +438,11 @@ def decision_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Write the decision."))
         return redirect(meeting)
-    return _do(
+    return run_and_redirect(
         request,
-        meeting,
         services.decision_add,
-        _("Decision recorded."),
+        meeting,
+        success=_("Decision recorded."),
         meeting=meeting,
         text=form.cleaned_data["text"],
     )
@@ -420,25 +453,27 @@ def action_item_add(request, pk):
     deny_unless(access.can_edit)
     form = forms.ActionItemForm(_posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.action_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Action item added."))
+        ok, _result = run_service(
+            request,
+            services.action_item_add,
+            success=_("Action item added."),
+            meeting=meeting,
+            **form.cleaned_data,
+        )
+        if ok:
             return redirect(meeting)
-    return _form_page(request, form, title=_("New action item"), meeting=meeting)
+    return _form(request, form, title=_("New action item"), meeting=meeting)
 
 
 @require_POST
 def action_item_done(request, pk, item_pk):
     meeting, _access = meeting_get_for_user(request.user, pk)
     item, _item_access = action_item_get_for_user(request.user, item_pk)
-    return _do(
+    return run_and_redirect(
         request,
-        meeting,
         services.action_item_done,
-        _("Action item done."),
+        meeting,
+        success=_("Action item done."),
         item=item,
         on_meeting=meeting,
     )
@@ -454,14 +489,16 @@ def storyline_edit(request, pk):
     form = forms.StorylineForm(_posted(request), instance=round_)
     if request.method == "POST" and form.is_valid():
         round_.refresh_from_db()
-        try:
-            services.round_storyline_save(actor=request.user, round=round_, data=form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Storyline saved."))
+        ok, _result = run_service(
+            request,
+            services.round_storyline_save,
+            success=_("Storyline saved."),
+            round=round_,
+            data=form.cleaned_data,
+        )
+        if ok:
             return redirect(meeting)
-    return _form_page(request, form, title=_("Storyline"), meeting=meeting)
+    return _form(request, form, title=_("Storyline"), meeting=meeting)
 
 
 def material_add(request, pk):
@@ -470,16 +507,16 @@ def material_add(request, pk):
     deny_unless(access.can_edit)
     form = forms.MaterialForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.material_add(actor=request.user, round=round_, data=form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Supporting material added."))
+        ok, _result = run_service(
+            request,
+            services.material_add,
+            success=_("Supporting material added."),
+            round=round_,
+            data=form.cleaned_data,
+        )
+        if ok:
             return redirect(meeting)
-    return _form_page(
-        request, form, title=_("Add supporting material"), meeting=meeting, multipart=True
-    )
+    return _form(request, form, title=_("Add supporting material"), meeting=meeting, multipart=True)
 
 
 @require_POST
@@ -487,8 +524,12 @@ def material_remove(request, pk, material_pk):
     meeting, access = meeting_get_for_user(request.user, pk)
     material = get_object_or_404(SupportingMaterial, round__meeting=meeting, pk=material_pk)
     deny_unless(access.can_edit)
-    return _do(
-        request, meeting, services.material_remove, _("Material removed."), material=material
+    return run_and_redirect(
+        request,
+        services.material_remove,
+        meeting,
+        success=_("Material removed."),
+        material=material,
     )
 
 
@@ -512,16 +553,16 @@ def rehearsal_create(request, pk):
         raise Http404(NOT_FOUND)
     form = forms.RehearsalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            rehearsal = services.rehearsal_create(
-                actor=request.user, presentation=meeting, data=form.cleaned_data
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Rehearsal planned."))
+        ok, rehearsal = run_service(
+            request,
+            services.rehearsal_create,
+            success=_("Rehearsal planned."),
+            presentation=meeting,
+            data=form.cleaned_data,
+        )
+        if ok:
             return redirect(rehearsal)
-    return _form_page(request, form, title=_("Plan a rehearsal"), meeting=meeting)
+    return _form(request, form, title=_("Plan a rehearsal"), meeting=meeting)
 
 
 def outcome_record(request, pk):
@@ -530,14 +571,16 @@ def outcome_record(request, pk):
     deny_unless(access.can_edit)
     form = forms.OutcomeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.round_outcome_record(actor=request.user, round=round_, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Outcome recorded."))
+        ok, _result = run_service(
+            request,
+            services.round_outcome_record,
+            success=_("Outcome recorded."),
+            round=round_,
+            **form.cleaned_data,
+        )
+        if ok:
             return redirect(meeting)
-    return _form_page(request, form, title=_("Outcome of the presentation"), meeting=meeting)
+    return _form(request, form, title=_("Outcome of the presentation"), meeting=meeting)
 
 
 def round_open_next(request, pk):
@@ -546,20 +589,17 @@ def round_open_next(request, pk):
     deny_unless(access.can_edit)
     form = forms.NextRoundForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            new_round = services.round_open_next(
-                actor=request.user, round=round_, **form.cleaned_data
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        ok, new_round = run_service(
+            request, services.round_open_next, round=round_, **form.cleaned_data
+        )
+        if ok:
             messages.success(request, _("Round %(n)s opened.") % {"n": new_round.number})
             return redirect(new_round.meeting)
     intro = _(
-        "Every re-presentation costs the agency time: record why round %(n)s failed "
-        "and the hours it cost."
+        "Every re-presentation costs the agency time: record why round %(n)s failed. "
+        "The hours go in the timesheet as “Re-presentation”."
     ) % {"n": round_.number}
-    return _form_page(request, form, title=_("Open the next round"), meeting=meeting, intro=intro)
+    return _form(request, form, title=_("Open the next round"), meeting=meeting, intro=intro)
 
 
 # --- calendar ------------------------------------------------------------------------------

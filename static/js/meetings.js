@@ -23,3 +23,18 @@ document.addEventListener("DOMContentLoaded", function () {
   contact.addEventListener("change", toggle);
   toggle();
 });
+
+// New presentation: the brief and creative-work choices are the chosen client's only,
+// so choosing another client reloads the form with that client's choices.
+document.addEventListener("DOMContentLoaded", function () {
+  const form = document.querySelector("[data-meetings-form]");
+  const client = form && form.querySelector("select#id_client");
+  if (!client || !form.querySelector("#id_brief")) {
+    return;
+  }
+  client.addEventListener("change", function () {
+    const url = new URL(window.location.href);
+    url.searchParams.set("client", client.value);
+    window.location.assign(url.toString());
+  });
+});

@@ -34,7 +34,7 @@ def test_am_plans_rehearses_presents_and_opens_round_two(cast, browser_page):
     page.fill("#id_start", _local(start))
     page.fill("#id_duration_minutes", "90")
     page.fill("#id_location", "Client HQ")
-    page.click("form.meetings-form button[type=submit]")
+    page.click("form[data-meetings-form] button[type=submit]")
     page.wait_for_selector("#presentation")
     meeting = Meeting.objects.get(title="Spring launch")
     assert "opening remarks" in page.inner_text("#storyline-missing")
@@ -47,7 +47,7 @@ def test_am_plans_rehearses_presents_and_opens_round_two(cast, browser_page):
     page.fill("#id_closing_remarks", "We propose to shoot in March.")
     page.check(f"input[name=presenters][value='{cast.cd.pk}']")
     page.check(f"input[name=decision_makers][value='{cast.contact.pk}']")
-    page.click("form.meetings-form button[type=submit]")
+    page.click("form[data-meetings-form] button[type=submit]")
     page.wait_for_selector("#opening-remarks")
     assert "Thank you for your time" in page.inner_text("#opening-remarks")
     assert page.query_selector("#storyline-missing") is None
@@ -66,7 +66,7 @@ def test_am_plans_rehearses_presents_and_opens_round_two(cast, browser_page):
     # the client's decision maker attends
     page.click("#attendees >> text=Add attendee")
     page.select_option("#id_contact", str(cast.contact.pk))
-    page.click("form.meetings-form button[type=submit]")
+    page.click("form[data-meetings-form] button[type=submit]")
     page.wait_for_selector("#attendees")
     assert "陈总" in page.inner_text("#attendees")
 
@@ -74,10 +74,10 @@ def test_am_plans_rehearses_presents_and_opens_round_two(cast, browser_page):
     page.click("#plan-rehearsal")
     page.fill("#id_start", _local(start - dt.timedelta(hours=20)))
     page.fill("#id_duration_minutes", "20")
-    page.click("form.meetings-form button[type=submit]")
-    assert "at least 30 minutes" in page.inner_text("form.meetings-form")
+    page.click("form[data-meetings-form] button[type=submit]")
+    assert "at least 30 minutes" in page.inner_text("main")
     page.fill("#id_duration_minutes", "45")
-    page.click("form.meetings-form button[type=submit]")
+    page.click("form[data-meetings-form] button[type=submit]")
     page.wait_for_selector("text=Rehearsal for")
     rehearsal = Meeting.objects.get(kind=Meeting.Kind.REHEARSAL)
     assert rehearsal.rehearsal_for == meeting
@@ -108,20 +108,19 @@ def test_am_plans_rehearses_presents_and_opens_round_two(cast, browser_page):
         page.click("#record-outcome")
         page.check("input[name=outcome][value=revise]")
         page.fill("#id_client_feedback", "Mr Chen wants the commute told from the metro.")
-        page.click("form.meetings-form button[type=submit]")
+        page.click("form[data-meetings-form] button[type=submit]")
         page.wait_for_selector("#open-next-round")
         assert "Revise" in page.inner_text("#round-outcome")
 
-        # round 2 without a cause is refused; with cause and hours it opens
+        # round 2 without a cause is refused; with cause and note it opens
         page.click("#open-next-round")
-        page.fill("#id_hours_lost", "12")
         page.fill("#id_start", _local(start + dt.timedelta(days=7)))
-        page.click("form.meetings-form button[type=submit]")
+        page.click("form[data-meetings-form] button[type=submit]")
         assert page.query_selector("#id_failure_cause.is-invalid") is not None
         assert PresentationRound.objects.count() == 1
         page.select_option("#id_failure_cause", "client_changed")
         page.fill("#id_failure_note", "The new CMO prefers the metro angle.")
-        page.click("form.meetings-form button[type=submit]")
+        page.click("form[data-meetings-form] button[type=submit]")
         page.wait_for_selector("text=Round 2 opened.")
         assert "round 2" in page.inner_text("h1")
         assert "Client changed direction" in page.inner_text("#rounds")
@@ -129,7 +128,7 @@ def test_am_plans_rehearses_presents_and_opens_round_two(cast, browser_page):
 
         first = PresentationRound.objects.get(number=1)
         assert first.failure_cause == "client_changed"
-        assert str(first.hours_lost) == "12.00"
+        assert first.failure_note == "The new CMO prefers the metro angle."
 
         # the same page in Chinese
         page.click("button[data-lang=zh-hans]")

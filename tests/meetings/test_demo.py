@@ -30,7 +30,7 @@ def test_seed_demo_has_meetings_rounds_and_rehearsal_and_is_idempotent(capsys):
     )
     assert rehearsal.rehearsal_for.kind == Meeting.Kind.PRESENTATION
     assert rehearsal.end <= rehearsal.rehearsal_for.start
-    # a presentation in its second round, the first with its cause and hours
+    # a presentation in its second round, the first with its cause and note
     second = PresentationRound.objects.get(number=2)
     first = second.presentation.rounds.get(number=1)
-    assert first.failure_cause and first.hours_lost
+    assert first.failure_cause and first.failure_note

@@ -97,7 +97,7 @@ def write_posts(m, p, item, attendee):
             reverse("meetings:round_open_next", args=[p.pk]),
             {
                 "failure_cause": "execution",
-                "hours_lost": "3",
+                "failure_note": "x",
                 "start": start,
                 "duration_minutes": 60,
             },

@@ -1,5 +1,4 @@
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -233,7 +232,7 @@ def test_rehearsal_too_short_is_refused_on_the_form(cast, presentation, as_user)
     assert not presentation.rehearsals.exists()
 
 
-def test_next_round_form_refuses_missing_cause_and_hours(cast, as_user):
+def test_next_round_form_asks_for_cause_and_note_not_hours(cast, as_user):
     m, round_ = presentation_meeting(client=cast.client, organiser=cast.am, start=in_days(-1))
     c = as_user(cast.am)
     c.post(
@@ -243,14 +242,25 @@ def test_next_round_form_refuses_missing_cause_and_hours(cast, as_user):
     round_.refresh_from_db()
     assert round_.outcome == "revise"
     url = reverse("meetings:round_open_next", args=[m.pk])
+    page = c.get(url).content.decode()
+    assert 'name="hours_lost"' not in page  # the hours are booked in the timesheet
     response = c.post(url, {"start": local(in_days(3)), "duration_minutes": 60})
     assert response.status_code == 200
+    assert PresentationRound.objects.count() == 1
+    # a cause without its note is refused on the form
+    response = c.post(
+        url,
+        {"failure_cause": "wrong_audience", "start": local(in_days(3)), "duration_minutes": 60},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["failure_note"]
     assert PresentationRound.objects.count() == 1
     response = c.post(
         url,
         {
             "failure_cause": "wrong_audience",
-            "hours_lost": "8",
+            "failure_note": "Talked to drinkers",
+            "hours_lost": "8",  # ignored: no such figure any more
             "start": local(in_days(3)),
             "duration_minutes": 60,
         },
@@ -259,13 +269,9 @@ def test_next_round_form_refuses_missing_cause_and_hours(cast, as_user):
     assert PresentationRound.objects.count() == 2
 
 
-def test_client_page_sums_rounds_hours_and_causes(cast, as_user):
+def test_client_page_counts_rounds_and_causes_and_leaves_hours_to_billing(cast, as_user):
     presentation = None
-    for number, cause, hours in (
-        (1, "client_changed", "6"),
-        (2, "execution", "4.5"),
-        (3, "", None),
-    ):
+    for number, cause in ((1, "client_changed"), (2, "execution"), (3, "")):
         _m, round_ = presentation_meeting(
             client=cast.client,
             organiser=cast.am,
@@ -277,14 +283,16 @@ def test_client_page_sums_rounds_hours_and_causes(cast, as_user):
         if cause:
             round_.outcome = "revise"
             round_.failure_cause = cause
-            round_.hours_lost = Decimal(hours)
+            round_.failure_note = "why"
             round_.save()
     presentation_meeting(client=cast.other_client, organiser=cast.outsider)
     page = as_user(cast.am).get(cast.client.get_absolute_url()).content.decode()
     assert 'id="client-rounds"' in page
     assert '<dd class="col-5" id="rounds-count">3</dd>' in page
     assert '<dd class="col-5" id="rounds-failed">2</dd>' in page
-    assert '<dd class="col-5" id="rounds-hours">10.50</dd>' in page
+    # no second hours figure: the panel points at billing's "Re-presentation" hours
+    assert 'id="rounds-hours"' not in page
+    assert 'id="rounds-hours-note"' in page
     assert "Client changed direction: 1" in page and "Execution quality: 1" in page
     # finance sees the client's master data, not its rounds
     assert (
