@@ -5,6 +5,7 @@ through the services (rights, state, timeline), never through the admin.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from agency.roles import Role
 
@@ -137,7 +138,7 @@ class InvoiceAdmin(ReadOnlyAdmin):
         "client_name",
         "invoice_title",
         "tax_id",
-        "document",
+        "document_name",
         "created_by",
         "created_at",
         "requested_by",
@@ -151,6 +152,12 @@ class InvoiceAdmin(ReadOnlyAdmin):
         "note_to_finance",
     )
     inlines = (InvoiceLineInline, PaymentInline)
+
+    @admin.display(description=_("issued document (PDF)"))
+    def document_name(self, obj):
+        # The name only: private media has no public URL (the app serves the
+        # document through its permission check).
+        return obj.document.name or "—"
 
 
 @admin.register(Payment)

@@ -361,17 +361,18 @@ def rounds_for_clients(clients) -> QuerySet:
     return _round_model().objects.filter(presentation__client__in=clients)
 
 
-def round_choices(client_ids) -> list:
-    """Grouped select options, one query: [(client name, [(round id, label)])]."""
+def round_choices(clients) -> list:
+    """Grouped select options, one query: [(client, [(round id, label)])]."""
+    names = {c.pk: str(c) for c in clients}
     rows = (
         _round_model()
-        .objects.filter(presentation__client_id__in=client_ids)
-        .order_by("presentation__client__name", "presentation__title", "number", "pk")
-        .values_list("pk", "number", "presentation__title", "presentation__client__name")
+        .objects.filter(presentation__client_id__in=list(names))
+        .order_by("presentation__client_id", "presentation__title", "number", "pk")
+        .values_list("pk", "number", "presentation__title", "presentation__client_id")
     )
     groups: dict[str, list] = {}
-    for pk, number, title, client_name in rows:
-        groups.setdefault(client_name, []).append((pk, f"{title} – {number}"))
+    for pk, number, title, client_id in rows:
+        groups.setdefault(names[client_id], []).append((pk, f"{title} – {number}"))
     return list(groups.items())
 
 

@@ -570,7 +570,7 @@ def timesheet(request):
         form_kwargs={
             "clients": clients,
             "client_choices": client_choices,
-            "round_choices": round_choices([c.pk for c in clients]),
+            "round_choices": round_choices(clients),
         },
     )
     if request.method == "POST" and formset.is_valid():
