@@ -173,9 +173,11 @@ def invoice_detail(request, pk):
         "events": events,
         "today": timezone.localdate(),
         "may_edit": access.can_draft and status == Invoice.Status.DRAFT,
+        "may_return": access.is_finance and status == Invoice.Status.REQUESTED,
         "may_issue": access.is_finance
         and status == Invoice.Status.REQUESTED
         and not is_own_invoice(request.user, invoice),
+        "issuer_is_requester": services.ERR_ISSUER_IS_REQUESTER,
         "may_pay": access.is_finance and status == Invoice.Status.ISSUED,
         "may_void": access.is_finance
         and status == Invoice.Status.ISSUED
@@ -183,6 +185,7 @@ def invoice_detail(request, pk):
     }
     if context["may_issue"]:
         context["issue_form"] = IssueForm(initial={"issue_date": timezone.localdate()})
+    if context["may_return"]:
         context["return_form"] = ReasonForm(prefix="return")
     if context["may_pay"]:
         context["payment_form"] = PaymentForm(

@@ -183,6 +183,8 @@ def test_the_requester_is_offered_no_issue_and_a_posted_issue_is_refused(cast, a
     c = as_user(cast.finance)
     page = c.get(reverse("billing:invoice_detail", args=[invoice.pk]))
     assert page.context["may_issue"] is False
+    assert 'id="issuer-is-requester"' in page.content.decode()
+    assert 'id="issue-invoice"' not in page.content.decode()
     before = _state(invoice)
     response = c.post(
         reverse("billing:invoice_issue", args=[invoice.pk]),
