@@ -266,11 +266,11 @@ def _invoice_issue(*, actor, invoice, fapiao_number, issue_date, keep) -> Invoic
         with transaction.atomic():
             invoice.save(update_fields=fields)
     except IntegrityError as e:
-        if "invoice_fapiao_number_unique" not in str(e):
+        # The savepoint rolled back; the committed holder is visible now.
+        taken = _fapiao_taken(fapiao_number, invoice)
+        if taken is None:  # another constraint: a real error, not a refusal
             raise
-        raise _fapiao_taken(fapiao_number, invoice) or DomainError(
-            ERR_FAPIAO_TAKEN, fapiao=fapiao_number, number="?"
-        ) from e
+        raise taken from e
     # Rendered inside the issue (the counter row stays locked for the ~0.1 s
     # it takes): the document exists exactly when the invoice is issued.
     pdf = render_pdf("pdf/billing/invoice.html", invoice_document_context(invoice))
