@@ -75,6 +75,7 @@ def build():
         (
             TimeEntry(
                 user=users[i % 50],
+                role=users[i % 50].role,
                 client=clients[i % N_CLIENTS],
                 date=today - dt.timedelta(days=rng.randint(0, 300)),
                 hours=Decimal("1.50"),

@@ -5,6 +5,7 @@ through the services (rights, state, timeline), never through the admin.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from agency.roles import Role
 
@@ -57,6 +58,12 @@ class TimesheetLockAdmin(ReferenceDataAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the services: no add, no change, no delete here,
+    for everyone, superusers included (these methods override Django's
+    permissions). Deleting an invoice or a payment would break the gapless
+    numbering and the sums; moving an invoice's status would skip its
+    checks and its timeline."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -65,6 +72,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_actions(self, request):
+        # No "delete selected" either.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -78,25 +91,89 @@ class InvoiceLineInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ("date", "amount", "method", "reference", "recorded_by", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyAdmin):
+    """Status, numbers, stamps, amounts and the issued document are the
+    workflow's: shown, never editable (the services move an invoice)."""
+
     list_display = ("__str__", "client", "status", "total", "amount_paid", "issue_date", "due_date")
     list_filter = ("status", "currency")
     list_select_related = ("client",)
     search_fields = ("number", "fapiao_number", "client__name")
-    inlines = (InvoiceLineInline,)
+    readonly_fields = (
+        "client",
+        "status",
+        "currency",
+        "number",
+        "number_year",
+        "number_seq",
+        "fapiao_number",
+        "issue_date",
+        "due_date",
+        "subtotal",
+        "tax_amount",
+        "total",
+        "amount_paid",
+        "client_name",
+        "invoice_title",
+        "tax_id",
+        "document_name",
+        "created_by",
+        "created_at",
+        "requested_by",
+        "requested_at",
+        "issued_by",
+        "issued_at",
+        "paid_at",
+        "voided_by",
+        "voided_at",
+        "void_reason",
+        "note_to_finance",
+    )
+    inlines = (InvoiceLineInline, PaymentInline)
+
+    @admin.display(description=_("issued document (PDF)"))
+    def document_name(self, obj):
+        # The name only: private media has no public URL (the app serves the
+        # document through its permission check).
+        return obj.document.name or "—"
 
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
+    """A recorded payment is never edited nor deleted (the invoice's amount
+    paid and status were derived from it); a mistake is corrected by finance
+    through the app, with a timeline row."""
+
     list_display = ("invoice", "date", "amount", "method", "reference")
     list_select_related = ("invoice",)
+    readonly_fields = ("invoice", "date", "amount", "method", "reference", "recorded_by")
 
 
 @admin.register(TimeEntry)
 class TimeEntryAdmin(ReadOnlyAdmin):
-    list_display = ("user", "client", "date", "hours", "activity")
-    list_filter = ("activity",)
+    list_display = ("user", "role", "client", "date", "hours", "activity")
+    list_filter = ("activity", "role")
     list_select_related = ("user", "client")
     date_hierarchy = "date"

@@ -9,6 +9,7 @@ gapless next to invoices issued through the app.
 
 import datetime as dt
 import random
+import uuid
 from collections import defaultdict
 from decimal import Decimal
 
@@ -135,6 +136,7 @@ def _build(client, creator, finance, status, days, lines, paid_share, today):
         inv.due_date = today - dt.timedelta(days=days)
         inv.issue_date = min(inv.due_date - dt.timedelta(days=client.payment_terms_days), today)
         inv.fapiao_number = f"0440{random.randint(10**7, 10**8 - 1)}"  # noqa: S311 - demo data
+        inv.client_name = client.name
         inv.invoice_title = client.invoice_title or client.name
         inv.tax_id = client.tax_id
         inv.issued_by = finance
@@ -229,6 +231,7 @@ def _time_entries(memberships, *, start, end, per_member_day):
                     entries.append(
                         TimeEntry(
                             user_id=m.user_id,
+                            role=m.user.role,
                             client_id=m.client_id,
                             date=day,
                             hours=random.choice(hours),  # noqa: S311
@@ -249,7 +252,7 @@ def seed_scale(*, stdout, n):
             "client_id", "user_id"
         )
     )
-    all_memberships = list(TeamMembership.objects.values_list("client_id", "user_id"))
+    all_memberships = list(TeamMembership.objects.values_list("client_id", "user_id", "user__role"))
     if not memberships:
         return
     finance_id = (
@@ -282,7 +285,8 @@ def seed_scale(*, stdout, n):
         if status in Invoice.NUMBERED:
             inv.issue_date = today - dt.timedelta(days=rng.randint(0, 400))
             inv.due_date = inv.issue_date + dt.timedelta(days=30)
-            inv.fapiao_number = f"S{rng.randint(10**7, 10**8 - 1)}"
+            # Unique across runs (a database constraint): never a random draw.
+            inv.fapiao_number = f"S{uuid.uuid4().hex[:16]}"
             inv.issued_by_id = finance_id
             inv.issued_at = now
         if status == Invoice.Status.PAID:
@@ -311,11 +315,12 @@ def seed_scale(*, stdout, n):
         TimeEntry(
             client_id=c,
             user_id=u,
+            role=role,
             date=today - dt.timedelta(days=rng.randint(0, 180)),
             hours=Decimal(rng.choice(["0.50", "1.00", "2.00", "4.00"])),
             activity=rng.choice([a for a, _w in ACTIVITY_WEIGHTS]),
         )
-        for c, u in (rng.choice(all_memberships) for _ in range(n * 200))
+        for c, u, role in (rng.choice(all_memberships) for _ in range(n * 200))
     ]
     TimeEntry.objects.bulk_create(entries, batch_size=2000)
     stdout.write(f"billing: {len(invoices)} invoices and {len(entries)} time entries (scale {n})")

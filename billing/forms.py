@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Client, User
 
 from .models import Invoice, InvoiceLine, Payment, TimeEntry
-from .services import INVOICE_FIELDS, LINE_FIELDS
+from .selectors import rounds_for_client, rounds_for_clients
+from .services import (
+    ERR_ROUND_NOT_REPRESENTATION,
+    ERR_ROUND_OTHER_CLIENT,
+    INVOICE_FIELDS,
+    LINE_FIELDS,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_MONEY = Decimal("999999999999.99")
@@ -146,7 +152,11 @@ class PaymentForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give a reason.")},
+    )
 
     def clean_reason(self):
         value = self.cleaned_data["reason"].strip()
@@ -215,15 +225,24 @@ class TimesheetRowForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
     activity = forms.ChoiceField(label=_("Activity"), choices=TimeEntry.Activity.choices)
 
-    def __init__(self, *args, clients, client_choices=None, **kwargs):
+    def __init__(self, *args, clients, client_choices=None, round_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
+        # Re-presentation hours may name the round that failed, one of the
+        # row's client's rounds (checked in clean() and again in the service).
+        self.fields["presentation_round"] = forms.ModelChoiceField(
+            label=_("Round presented again"),
+            queryset=rounds_for_clients(clients),
+            required=False,
+        )
         if client_choices is not None:
             # The options, read once for the whole week (not one query per row);
-            # the queryset above still validates what is posted.
+            # the querysets still validate what is posted.
             self.fields["client"].widget.choices = client_choices
-        self.fields["client"].widget.attrs["class"] = "form-select"
-        self.fields["activity"].widget.attrs["class"] = "form-select"
+        if round_choices is not None:
+            self.fields["presentation_round"].widget.choices = [("", "—"), *round_choices]
+        for name in ("client", "activity", "presentation_round"):
+            self.fields[name].widget.attrs["class"] = "form-select"
         for i in range(7):
             self.fields[f"d{i}"] = forms.DecimalField(
                 required=False,
@@ -233,6 +252,19 @@ class TimesheetRowForm(forms.Form):
                 max_value=Decimal(24),
                 widget=forms.NumberInput(attrs={"step": "0.25", "class": "form-control hours"}),
             )
+
+    def clean(self):
+        data = super().clean()
+        round_ = data.get("presentation_round")
+        if round_ is None:
+            return data
+        if data.get("activity") != TimeEntry.Activity.REPRESENTATION:
+            self.add_error("presentation_round", ERR_ROUND_NOT_REPRESENTATION)
+        elif data.get("client") and not (
+            rounds_for_client(data["client"]).filter(pk=round_.pk).exists()
+        ):
+            self.add_error("presentation_round", ERR_ROUND_OTHER_CLIENT)
+        return data
 
     @property
     def day_fields(self):
@@ -252,10 +284,11 @@ class BaseTimesheetFormSet(forms.BaseFormSet):
             data = form.cleaned_data
             if not data or data.get("DELETE") or not data.get("client"):
                 continue
-            key = (data["client"].pk, data["activity"])
+            round_ = data.get("presentation_round")
+            key = (data["client"].pk, data["activity"], getattr(round_, "pk", None))
             if key in seen:
                 raise forms.ValidationError(
-                    _("Each client and activity may appear only once in the week.")
+                    _("Each client, activity and round may appear only once in the week.")
                 )
             seen.add(key)
 
@@ -266,7 +299,12 @@ class BaseTimesheetFormSet(forms.BaseFormSet):
             if not data or data.get("DELETE") or not data.get("client"):
                 continue
             out.append(
-                {"client": data["client"], "activity": data["activity"], "hours": form.hours()}
+                {
+                    "client": data["client"],
+                    "activity": data["activity"],
+                    "presentation_round": data.get("presentation_round"),
+                    "hours": form.hours(),
+                }
             )
         return out
 

@@ -98,8 +98,15 @@ class Invoice(models.Model):
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     # Copied from the client at issue: later edits of the client do not
     # change an invoice already in the client's hands.
+    client_name = models.CharField(_("client name as issued"), max_length=200, blank=True)
     invoice_title = models.CharField(_("invoice title"), max_length=200, blank=True)
     tax_id = models.CharField(_("tax id"), max_length=50, blank=True)
+    # The document as issued: rendered once by invoice_issue and served as
+    # these bytes ever after (a renamed client, a changed template or font
+    # does not change an invoice already in the client's hands).
+    document = models.FileField(
+        _("issued document (PDF)"), upload_to="invoices/%Y/", blank=True, editable=False
+    )
 
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
@@ -119,6 +126,14 @@ class Invoice(models.Model):
             models.UniqueConstraint(fields=["number"], name="invoice_number_unique"),
             models.UniqueConstraint(
                 fields=["number_year", "number_seq"], name="invoice_number_year_seq_unique"
+            ),
+            # One fapiao number, one invoice, whatever the year: the service's
+            # check runs under the per-year counter lock only, so two issues of
+            # different years at the same moment would both pass it.
+            models.UniqueConstraint(
+                fields=["fapiao_number"],
+                condition=~Q(fapiao_number=""),
+                name="invoice_fapiao_number_unique",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "requested"])
@@ -162,6 +177,26 @@ class Invoice(models.Model):
 
     def get_absolute_url(self):
         return reverse("billing:invoice_detail", args=[self.pk])
+
+    @property
+    def is_numbered(self) -> bool:
+        return self.status in self.NUMBERED
+
+    # What the document shows: the copies made at issue once issued, the
+    # client's live data while still a draft or a request.
+    @property
+    def billed_name(self) -> str:
+        return self.client_name if self.is_numbered and self.client_name else self.client.name
+
+    @property
+    def billed_title(self) -> str:
+        if self.is_numbered and self.invoice_title:
+            return self.invoice_title
+        return self.client.invoice_title or self.client.name
+
+    @property
+    def billed_tax_id(self) -> str:
+        return self.tax_id if self.is_numbered else self.client.tax_id
 
     @property
     def open_amount(self) -> Decimal:
@@ -289,28 +324,16 @@ class TimeEntry(models.Model):
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="time_entries"
     )
+    # The person's agency role when the hours were written: the hours are
+    # costed at this role's rate, so a promotion does not re-price past work.
+    role = models.CharField(_("agency role"), max_length=20, choices=Role.choices)
     date = models.DateField(_("date"))
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
     activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    # Optional: what the hours were spent on. SET_NULL: the hours stay a cost
-    # of the client even if the linked object goes.
-    brief = models.ForeignKey(
-        "briefs.Brief",
-        verbose_name=_("brief"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="time_entries",
-    )
-    meeting = models.ForeignKey(
-        "meetings.Meeting",
-        verbose_name=_("meeting"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="time_entries",
-    )
+    # A re-presentation's hours may name the round that failed (the one
+    # presented again), so the cost is told by that round's cause of failure.
+    # SET_NULL: the hours stay a cost of the client even if the round goes.
     presentation_round = models.ForeignKey(
         "meetings.PresentationRound",
         verbose_name=_("presentation round"),
@@ -327,6 +350,12 @@ class TimeEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours__gt=0) & Q(hours__lte=24), name="timeentry_hours_range"
+            ),
+            # Every writer stamps the role (an unstamped entry would silently cost 0).
+            models.CheckConstraint(condition=~Q(role=""), name="timeentry_role_set"),
+            models.CheckConstraint(
+                condition=Q(presentation_round__isnull=True) | Q(activity="representation"),
+                name="timeentry_round_only_on_representation",
             ),
         ]
         indexes = [

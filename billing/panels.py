@@ -9,11 +9,13 @@ from agency.roles import ACCOUNT_SERVICE, Role
 
 from .models import Invoice
 from .selectors import (
+    RepresentationSummary,
     billing_access,
     invoices_awaiting_issue,
     my_clients_overdue,
     my_draft_invoices,
     overdue_receivables,
+    representation_summary,
 )
 
 
@@ -92,6 +94,12 @@ def billing_panel(request, client, access) -> list[Panel]:
     invoices = list(
         client.invoices.exclude(status=Invoice.Status.VOID).order_by("-created_at", "-pk")[:5]
     )
+    # Year to date, by the one definition profitability uses too.
+    today = timezone.localdate()
+    start = today.replace(month=1, day=1)
+    representation = representation_summary([client.pk], start, today).get(
+        client.pk, RepresentationSummary()
+    )
     return [
         Panel(
             title=_("Invoices"),
@@ -100,7 +108,9 @@ def billing_panel(request, client, access) -> list[Panel]:
                 "invoices": invoices,
                 "client": client,
                 "may_draft": billing.can_draft,
-                "today": timezone.localdate(),
+                "today": today,
+                "representation": representation,
+                "year": today.year,
             },
             order=80,
         )

@@ -113,6 +113,19 @@ def invoice_get_for_user(user, pk) -> tuple[Invoice, BillingAccess]:
     return invoice, access
 
 
+def is_own_invoice(user, invoice: Invoice) -> bool:
+    """Did `user` draft or request this invoice? Such a person never issues it
+    (segregation of duties): the service refuses, the page offers no issue form."""
+    return user.pk in (invoice.created_by_id, invoice.requested_by_id)
+
+
+def invoice_document_context(invoice: Invoice) -> dict:
+    """The PDF's context. An issued invoice's document is rendered once, at
+    issue, and shows what was billed then: no payments, the copied client data
+    (Invoice.billed_*). A draft or request renders live for review."""
+    return {"invoice": invoice, "lines": list(invoice.lines.all())}
+
+
 def invoice_list_for_user(user) -> QuerySet[Invoice]:
     qs = Invoice.objects.select_related("client", "created_by")
     ids = billing_client_ids(user)
@@ -332,6 +345,37 @@ def week_entries(user, monday: dt.date) -> list[TimeEntry]:
     )
 
 
+def _round_model():
+    """meetings.PresentationRound, reached through the time entry's own foreign
+    key: billing sits beside meetings and never imports it (import contracts)."""
+    return TimeEntry._meta.get_field("presentation_round").related_model
+
+
+def rounds_for_client(client) -> QuerySet:
+    """The presentation rounds a time entry on `client` may name: this client's only."""
+    return _round_model().objects.filter(presentation__client=client)
+
+
+def rounds_for_clients(clients) -> QuerySet:
+    """Rounds of any of `clients` (a queryset or list): what a timesheet may post."""
+    return _round_model().objects.filter(presentation__client__in=clients)
+
+
+def round_choices(clients) -> list:
+    """Grouped select options, one query: [(client, [(round id, label)])]."""
+    names = {c.pk: str(c) for c in clients}
+    rows = (
+        _round_model()
+        .objects.filter(presentation__client_id__in=list(names))
+        .order_by("presentation__client_id", "presentation__title", "number", "pk")
+        .values_list("pk", "number", "presentation__title", "presentation__client_id")
+    )
+    groups: dict[str, list] = {}
+    for pk, number, title, client_id in rows:
+        groups.setdefault(names[client_id], []).append((pk, f"{title} – {number}"))
+    return list(groups.items())
+
+
 # --- Cost and profitability -----------------------------------------------------
 
 
@@ -351,6 +395,78 @@ class RateTable:
         return self._rates[role][i - 1] if i else None
 
 
+# --- Re-presentations: ONE definition --------------------------------------------
+#
+# Re-presentation hours are the time entries of activity "Re-presentation",
+# costed like every other hour (the entry's role, the rate in force on its
+# date). The profitability pages and the client page's billing panel both read
+# them here, so the two figures cannot disagree.
+
+
+@dataclass
+class CauseCost:
+    label: str
+    hours: Decimal = ZERO
+    cost: Decimal = ZERO
+
+
+@dataclass
+class RepresentationSummary:
+    hours: Decimal = ZERO
+    cost: Decimal = ZERO
+    # [CauseCost], largest cost first; hours that name no round (or a round
+    # without a recorded cause) under "Cause not recorded".
+    by_cause: list = field(default_factory=list)
+
+
+def representation_summary(
+    client_ids, start: dt.date, end: dt.date, *, rates: "RateTable | None" = None
+) -> dict:
+    """{client id: RepresentationSummary} for entries dated start..end (inclusive).
+
+    One query for the hours (grouped by client, role, date and the named
+    round's cause of failure) plus one for the rates unless given."""
+    rates = rates or RateTable()
+    cause_labels = dict(_round_model()._meta.get_field("failure_cause").choices)
+    unknown = str(_("Cause not recorded"))
+    rows = (
+        TimeEntry.objects.filter(
+            client_id__in=client_ids,
+            date__gte=start,
+            date__lte=end,
+            activity=TimeEntry.Activity.REPRESENTATION,
+        )
+        .values("client_id", "role", "date", "presentation_round__failure_cause")
+        .annotate(h=Sum("hours"))
+        .order_by()
+    )
+    out: dict = {}
+    causes: dict = defaultdict(dict)
+    for r in rows:
+        summary = out.setdefault(r["client_id"], RepresentationSummary())
+        rate = rates.rate(r["role"], r["date"])
+        # Exact products, rounded once per client below (as profitability).
+        cost = r["h"] * rate if rate is not None else ZERO
+        summary.hours += r["h"]
+        summary.cost += cost
+        code = r["presentation_round__failure_cause"] or ""
+        label = str(cause_labels.get(code, unknown)) if code else unknown
+        cause = causes[r["client_id"]].setdefault(label, CauseCost(label=label))
+        cause.hours += r["h"]
+        cause.cost += cost
+    for client_id, summary in out.items():
+        summary.hours = money(summary.hours)
+        summary.cost = money(summary.cost)
+        summary.by_cause = sorted(
+            (
+                CauseCost(label=c.label, hours=money(c.hours), cost=money(c.cost))
+                for c in causes[client_id].values()
+            ),
+            key=lambda c: (-c.cost, -c.hours, c.label),
+        )
+    return out
+
+
 @dataclass
 class Profitability:
     client: Client
@@ -358,8 +474,10 @@ class Profitability:
     revenue: Decimal = ZERO
     hours: Decimal = ZERO
     cost: Decimal = ZERO
+    # From representation_summary (the one definition), for the same year.
     representation_hours: Decimal = ZERO
     representation_cost: Decimal = ZERO
+    representation_by_cause: list = field(default_factory=list)
     unrated_hours: Decimal = ZERO  # hours logged on a date no rate covers
     plan: object = None  # the approved AccountPlan of that year, or None
     # Invoiced in another currency than the cost rates': shown apart, never
@@ -423,15 +541,17 @@ def profitability_for(user, *, year: int, clients=None) -> list[Profitability]:
         else:
             p.other_revenue[r["currency"]] = money(r["s"] or ZERO)
     rates = RateTable()
+    # Each entry at the role it was written at (TimeEntry.role), not the
+    # person's role of today: a promotion does not re-price past hours.
     hours = (
         TimeEntry.objects.filter(client_id__in=ids, date__year=year)
-        .values("client_id", "user__role", "date", "activity")
+        .values("client_id", "role", "date")
         .annotate(h=Sum("hours"))
         .order_by()
     )
     for r in hours:
         p = results[r["client_id"]]
-        rate = rates.rate(r["user__role"], r["date"])
+        rate = rates.rate(r["role"], r["date"])
         # Exact products, rounded once per client below: hours x rate has four
         # decimals and rounding each group would drift by cents.
         cost = r["h"] * rate if rate is not None else ZERO
@@ -439,16 +559,18 @@ def profitability_for(user, *, year: int, clients=None) -> list[Profitability]:
         p.cost += cost
         if rate is None:
             p.unrated_hours += r["h"]
-        if r["activity"] == TimeEntry.Activity.REPRESENTATION:
-            p.representation_hours += r["h"]
-            p.representation_cost += cost
+    representation = representation_summary(
+        ids, dt.date(year, 1, 1), dt.date(year, 12, 31), rates=rates
+    )
     out = list(results.values())
     plans = _approved_plans(client_list, year) if client_list else {}
     for p in out:
         p.cost = money(p.cost)
         p.hours = money(p.hours)
         p.unrated_hours = money(p.unrated_hours)
-        p.representation_hours = money(p.representation_hours)
-        p.representation_cost = money(p.representation_cost)
+        summary = representation.get(p.client.pk, RepresentationSummary())
+        p.representation_hours = summary.hours
+        p.representation_cost = summary.cost
+        p.representation_by_cause = summary.by_cause
         p.plan = plans.get(p.client.pk)
     return out

@@ -9,7 +9,8 @@ transaction and queues notifications on commit.
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,13 +18,22 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Client, User
 from accounts.selectors import client_lead, users_with_role
 from agency.errors import DomainError
+from agency.files import files_kept_only_on_commit
 from agency.notifications import notify
+from agency.pdf import render_pdf
 from agency.permissions import deny_unless
 from agency.roles import Role
 from agency.timeline import timeline_record
 
 from .models import ZERO, Invoice, InvoiceLine, InvoiceNumberCounter, Payment, TimeEntry, money
-from .selectors import billing_access, locked_through, timesheet_clients_for
+from .selectors import (
+    billing_access,
+    invoice_document_context,
+    is_own_invoice,
+    locked_through,
+    rounds_for_client,
+    timesheet_clients_for,
+)
 
 INVOICE_FIELDS = ("currency", "note_to_finance")
 LINE_FIELDS = ("description", "quantity", "unit_price", "tax_rate")
@@ -44,9 +54,13 @@ ERR_NOT_ON_TEAM = _("You can only log time on clients whose team you are on.")
 ERR_DAY_OVER_24 = _("More than 24 hours on %(date)s.")
 ERR_BAD_HOURS = _("Hours must be more than 0 and at most 24.")
 ERR_BAD_ACTIVITY = _("Choose an activity from the list.")
-ERR_LINK_OTHER_CLIENT = _("The linked brief, meeting or round belongs to another client.")
+ERR_ROUND_OTHER_CLIENT = _("The presentation round belongs to another client.")
+ERR_ROUND_NOT_REPRESENTATION = _("Only re-presentation hours can name a presentation round.")
 ERR_FAPIAO_TAKEN = _("Fapiao number %(fapiao)s is already on invoice %(number)s.")
 ERR_ISSUE_DATE_FUTURE = _("The issue date cannot be in the future.")
+# Segregation of duties: the person who asks for an invoice is not the one who
+# issues it (the account side and finance check each other).
+ERR_ISSUER_IS_REQUESTER = _("Whoever drafted or requested an invoice cannot also issue it.")
 
 
 def invoice_number(year: int, seq: int) -> str:
@@ -172,11 +186,31 @@ def _next_number(year: int) -> int:
     return counter.last
 
 
-@transaction.atomic
 def invoice_issue(
     *, actor: User, invoice: Invoice, fapiao_number: str, issue_date: dt.date | None = None
 ) -> Invoice:
-    """Finance issues: number, fapiao number, dates, client title and tax id."""
+    """Finance issues: number, fapiao number, dates, the client's name, title
+    and tax id as they are today, and the rendered PDF kept as the document."""
+    # The stored PDF must not outlive a rolled-back issue (a taken fapiao
+    # number, a lost race): entered first, so it also sees a failed commit.
+    with files_kept_only_on_commit() as keep, transaction.atomic():
+        return _invoice_issue(
+            actor=actor,
+            invoice=invoice,
+            fapiao_number=fapiao_number,
+            issue_date=issue_date,
+            keep=keep,
+        )
+
+
+def _fapiao_taken(fapiao_number: str, invoice: Invoice) -> DomainError | None:
+    taken = Invoice.objects.filter(fapiao_number=fapiao_number).exclude(pk=invoice.pk).first()
+    if taken is None:
+        return None
+    return DomainError(ERR_FAPIAO_TAKEN, fapiao=fapiao_number, number=taken)
+
+
+def _invoice_issue(*, actor, invoice, fapiao_number, issue_date, keep) -> Invoice:
     deny_unless(billing_access(actor, invoice.client).is_finance)
     fapiao_number = (fapiao_number or "").strip()
     if not fapiao_number:
@@ -188,14 +222,17 @@ def invoice_issue(
     invoice = _lock(invoice)
     if invoice.status != Invoice.Status.REQUESTED:
         raise DomainError(ERR_NOT_REQUESTED)
+    if is_own_invoice(actor, invoice):
+        raise DomainError(ERR_ISSUER_IS_REQUESTER)
     client = invoice.client
     seq = _next_number(issue_date.year)
     # An official fapiao number is printed on one invoice only (a voided one
-    # keeps it too): a second use is a typo. Checked under the counter lock, so
-    # two issues at once cannot both take it; refusing rolls the number back.
-    taken = Invoice.objects.filter(fapiao_number=fapiao_number).exclude(pk=invoice.pk).first()
-    if taken is not None:
-        raise DomainError(ERR_FAPIAO_TAKEN % {"fapiao": fapiao_number, "number": taken})
+    # keeps it too): a second use is a typo. This check gives the clear
+    # message; the partial unique constraint makes it hold across years and
+    # concurrent issues (caught below). Refusing rolls the number back.
+    error = _fapiao_taken(fapiao_number, invoice)
+    if error is not None:
+        raise error
     invoice.status = Invoice.Status.ISSUED
     invoice.number_year = issue_date.year
     invoice.number_seq = seq
@@ -203,26 +240,43 @@ def invoice_issue(
     invoice.fapiao_number = fapiao_number
     invoice.issue_date = issue_date
     invoice.due_date = issue_date + dt.timedelta(days=client.payment_terms_days)
+    invoice.client_name = client.name
     invoice.invoice_title = client.invoice_title or client.name
     invoice.tax_id = client.tax_id
     invoice.issued_by = actor
     invoice.issued_at = timezone.now()
-    invoice.save(
-        update_fields=[
-            "status",
-            "number_year",
-            "number_seq",
-            "number",
-            "fapiao_number",
-            "issue_date",
-            "due_date",
-            "invoice_title",
-            "tax_id",
-            "issued_by",
-            "issued_at",
-            "updated_at",
-        ]
-    )
+    fields = [
+        "status",
+        "number_year",
+        "number_seq",
+        "number",
+        "fapiao_number",
+        "issue_date",
+        "due_date",
+        "client_name",
+        "invoice_title",
+        "tax_id",
+        "issued_by",
+        "issued_at",
+        "updated_at",
+    ]
+    try:
+        # A savepoint: a concurrent issue of another year that committed the
+        # same fapiao number first makes this update fail on the constraint.
+        with transaction.atomic():
+            invoice.save(update_fields=fields)
+    except IntegrityError as e:
+        # The savepoint rolled back; the committed holder is visible now.
+        taken = _fapiao_taken(fapiao_number, invoice)
+        if taken is None:  # another constraint: a real error, not a refusal
+            raise
+        raise taken from e
+    # Rendered inside the issue (the counter row stays locked for the ~0.1 s
+    # it takes): the document exists exactly when the invoice is issued.
+    pdf = render_pdf("pdf/billing/invoice.html", invoice_document_context(invoice))
+    invoice.document.save(f"{invoice.number}.pdf", ContentFile(pdf), save=False)
+    keep(invoice.document)
+    invoice.save(update_fields=["document"])
     timeline_record(
         obj=invoice,
         action="issued",
@@ -236,6 +290,30 @@ def invoice_issue(
         obj=invoice,
     )
     return invoice
+
+
+def invoice_document_bytes(invoice: Invoice) -> bytes:
+    """The issued invoice's document, exactly the bytes stored at issue.
+
+    Invoices numbered before documents were kept (and demo rows) get theirs
+    rendered once from the copies made at issue, then stored: from then on
+    every download is those bytes too."""
+    if invoice.document:
+        return _read(invoice.document)
+    pdf = render_pdf("pdf/billing/invoice.html", invoice_document_context(invoice))
+    with files_kept_only_on_commit() as keep, transaction.atomic():
+        locked = _lock(invoice)
+        if locked.document:  # another download stored it meanwhile: serve that one
+            return _read(locked.document)
+        locked.document.save(f"{locked.number}.pdf", ContentFile(pdf), save=False)
+        keep(locked.document)
+        locked.save(update_fields=["document"])
+    return pdf
+
+
+def _read(fieldfile) -> bytes:
+    with fieldfile.open("rb") as f:
+        return f.read()
 
 
 @transaction.atomic
@@ -261,7 +339,7 @@ def payment_record(
         raise DomainError(ERR_NOT_ISSUED_PAYMENT)
     if amount > invoice.open_amount:
         open_amount = f"{invoice.currency} {invoice.open_amount:,.2f}"
-        raise DomainError(ERR_OVERPAYMENT % {"open": open_amount})
+        raise DomainError(ERR_OVERPAYMENT, open=open_amount)
     payment = Payment.objects.create(
         invoice=invoice,
         date=date,
@@ -323,62 +401,76 @@ def week_monday(day: dt.date) -> dt.date:
 
 @transaction.atomic
 def timesheet_week_save(*, actor: User, monday: dt.date, rows: list[dict]) -> int:
-    """Replace the actor's timesheet cells of one week with `rows`.
+    """Save the actor's timesheet cells of one week from `rows`.
 
-    Each row: {"client": Client, "activity": str, "hours": [7 Decimals or None]}.
-    Entries linked to a brief, meeting or round are kept as they are; the grid
-    owns the unlinked ones. Returns the number of entries now in the grid.
+    Each row: {"client": Client, "activity": str, "hours": [7 Decimals or None],
+    "presentation_round": a round of that client or None (re-presentation only)}.
+    A cell is (client, activity, round, day); only the cells whose hours
+    changed are rewritten, so unchanged hours keep the role they were written
+    at. Returns the number of cells now in the week.
     """
     _lock_time_of(actor)
     monday = week_monday(monday)
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     allowed = set(timesheet_clients_for(actor).values_list("pk", flat=True))
+    _check_rounds(rows)
     cells: dict[tuple, Decimal] = {}
     for row in rows:
         _check_activity(row["activity"])
+        round_id = getattr(row.get("presentation_round"), "pk", None)
         for day, hours in zip(days, row["hours"], strict=True):
             if hours:
                 _check_hours(hours)
-                key = (row["client"].pk, row["activity"], day)
+                key = (row["client"].pk, row["activity"], round_id, day)
                 cells[key] = cells.get(key, ZERO) + hours
-    existing = TimeEntry.objects.select_for_update().filter(
-        user=actor, date__gte=days[0], date__lte=days[-1]
+    existing = list(
+        TimeEntry.objects.select_for_update().filter(
+            user=actor, date__gte=days[0], date__lte=days[-1]
+        )
     )
-    existing = list(existing)
-    linked = [e for e in existing if not _is_grid_entry(e)]
-    existing = [e for e in existing if _is_grid_entry(e)]
     old: dict[tuple, Decimal] = {}
     for e in existing:
-        key = (e.client_id, e.activity, e.date)
+        key = _cell_of(e)
         old[key] = old.get(key, ZERO) + e.hours
     touched = {k for k in set(old) | set(cells) if old.get(k) != cells.get(k)}
     # Time is logged only on clients whose team the actor is on; hours logged
     # before they left a team stay in the week as they are (kept, not lost,
     # and they do not block saving the rest of the week).
-    if any(c not in allowed for (c, _a, _day) in touched):
+    if any(c not in allowed for (c, _a, _r, _day) in touched):
         raise DomainError(ERR_NOT_ON_TEAM)
     lock = locked_through()
-    if lock is not None and any(day <= lock for (_c, _a, day) in touched):
-        raise DomainError(ERR_WEEK_LOCKED % {"date": lock.isoformat()})
+    if lock is not None and any(day <= lock for (_c, _a, _r, day) in touched):
+        raise DomainError(ERR_WEEK_LOCKED, date=lock.isoformat())
     per_day: dict[dt.date, Decimal] = {}
-    for e in linked:
-        per_day[e.date] = per_day.get(e.date, ZERO) + e.hours
-    for (_c, _a, day), hours in cells.items():
+    for (_c, _a, _r, day), hours in cells.items():
         per_day[day] = per_day.get(day, ZERO) + hours
     for day, total in per_day.items():
         if total > 24:
-            raise DomainError(ERR_DAY_OVER_24 % {"date": day.isoformat()})
-    TimeEntry.objects.filter(pk__in=[e.pk for e in existing]).delete()
+            raise DomainError(ERR_DAY_OVER_24, date=day.isoformat())
+    TimeEntry.objects.filter(pk__in=[e.pk for e in existing if _cell_of(e) in touched]).delete()
     TimeEntry.objects.bulk_create(
-        TimeEntry(user=actor, client_id=c, activity=a, date=day, hours=h)
-        for (c, a, day), h in cells.items()
+        TimeEntry(
+            user=actor,
+            role=actor.role,
+            client_id=c,
+            activity=a,
+            presentation_round_id=r,
+            date=day,
+            hours=cells[(c, a, r, day)],
+        )
+        for (c, a, r, day) in touched
+        if (c, a, r, day) in cells
     )
     return len(cells)
 
 
+def _cell_of(entry: TimeEntry) -> tuple:
+    return (entry.client_id, entry.activity, entry.presentation_round_id, entry.date)
+
+
 def _lock_time_of(user: User) -> None:
     """Serialise the time writes of one person (two tabs, the grid and a
-    meeting's log at once): the 24-hours-a-day sum is read after this lock, so
+    single entry at once): the 24-hours-a-day sum is read after this lock, so
     two saves cannot both pass it on the same stale total."""
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
 
@@ -398,11 +490,23 @@ def _check_activity(activity: str) -> None:
         raise DomainError(ERR_BAD_ACTIVITY)
 
 
-def _is_grid_entry(entry: TimeEntry) -> bool:
-    """Entries the weekly grid owns: those not linked to a brief, meeting or round."""
-    return not any(
-        getattr(entry, f"{name}_id", None) for name in ("brief", "meeting", "presentation_round")
-    )
+def _check_rounds(rows: list[dict]) -> None:
+    """A row may name a presentation round only for re-presentation hours, and
+    only one of the row's own client (a hand-made POST with another client's
+    round id is refused here, whatever the form did)."""
+    named = [row for row in rows if row.get("presentation_round") is not None]
+    for row in named:
+        if row["activity"] != TimeEntry.Activity.REPRESENTATION:
+            raise DomainError(ERR_ROUND_NOT_REPRESENTATION)
+    if not named:
+        return
+    owners = {}
+    for row in named:
+        client = row["client"]
+        if client.pk not in owners:
+            owners[client.pk] = set(rounds_for_client(client).values_list("pk", flat=True))
+        if row["presentation_round"].pk not in owners[client.pk]:
+            raise DomainError(ERR_ROUND_OTHER_CLIENT)
 
 
 @transaction.atomic
@@ -414,36 +518,31 @@ def time_entry_record(
     hours: Decimal,
     activity: str,
     note: str = "",
-    brief=None,
-    meeting=None,
     presentation_round=None,
 ) -> TimeEntry:
-    """Log one entry of the actor's own time, optionally linked to what it was
-    spent on (a brief, a meeting, a presentation round): e.g. the meetings app
-    logging the hours of a re-presentation. Same rules as the weekly grid."""
+    """Log one entry of the actor's own time (same rules as the weekly grid),
+    at the actor's role of today; a re-presentation may name its round."""
     if not timesheet_clients_for(actor).filter(pk=client.pk).exists():
         raise DomainError(ERR_NOT_ON_TEAM)
     _check_hours(hours)
     _lock_time_of(actor)
     _check_activity(activity)
+    _check_rounds(
+        [{"client": client, "activity": activity, "presentation_round": presentation_round}]
+    )
     lock = locked_through()
     if lock is not None and date <= lock:
-        raise DomainError(ERR_WEEK_LOCKED % {"date": lock.isoformat()})
-    for linked in (brief, meeting, presentation_round):
-        linked_client = getattr(linked, "client_id", None)
-        if linked is not None and linked_client is not None and linked_client != client.pk:
-            raise DomainError(ERR_LINK_OTHER_CLIENT)
+        raise DomainError(ERR_WEEK_LOCKED, date=lock.isoformat())
     booked = TimeEntry.objects.filter(user=actor, date=date).aggregate(s=Sum("hours"))["s"] or ZERO
     if booked + hours > 24:
-        raise DomainError(ERR_DAY_OVER_24 % {"date": date.isoformat()})
+        raise DomainError(ERR_DAY_OVER_24, date=date.isoformat())
     return TimeEntry.objects.create(
         user=actor,
+        role=actor.role,
         client=client,
         date=date,
         hours=hours,
         activity=activity,
         note=note,
-        brief=brief,
-        meeting=meeting,
         presentation_round=presentation_round,
     )

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Client, TeamMembership, User
-from agency.errors import DomainError
+from agency.actions import run_and_redirect, run_service
 from agency.pdf import pdf_response, render_pdf
 from agency.permissions import NOT_FOUND, deny_unless, hide_unless
-from agency.timeline import timeline_for
+from agency.timeline import labelled_timeline
 
 from . import services
 from .forms import (
@@ -44,11 +44,14 @@ from .selectors import (
     billing_client_get_for_user,
     billing_clients_for,
     draftable_clients_for,
+    invoice_document_context,
     invoice_get_for_user,
     invoice_list_for_user,
+    is_own_invoice,
     locked_through,
     may_see_billing,
     profitability_for,
+    round_choices,
     timesheet_clients_for,
     week_entries,
 )
@@ -142,18 +145,15 @@ def invoice_edit(request, pk):
     formset = _line_formset(request, invoice)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         invoice.refresh_from_db()
-        try:
-            services.invoice_update(
-                actor=request.user,
-                invoice=invoice,
-                data=form.cleaned_data,
-                lines=formset.line_data(),
-            )
-        except DomainError as e:
-            messages.error(request, str(e))
-        else:
-            messages.success(request, _("Invoice draft saved."))
-        return redirect(invoice)
+        return run_and_redirect(
+            request,
+            services.invoice_update,
+            invoice,
+            success=_("Invoice draft saved."),
+            invoice=invoice,
+            data=form.cleaned_data,
+            lines=formset.line_data(),
+        )
     return render(
         request,
         "billing/invoice_form.html",
@@ -163,9 +163,7 @@ def invoice_edit(request, pk):
 
 def invoice_detail(request, pk):
     invoice, access = invoice_get_for_user(request.user, pk)
-    events = list(timeline_for(invoice))
-    for e in events:
-        e.label = ACTION_LABELS.get(e.action, e.action)
+    events = labelled_timeline(invoice, ACTION_LABELS)
     status = invoice.status
     context = {
         "invoice": invoice,
@@ -175,7 +173,11 @@ def invoice_detail(request, pk):
         "events": events,
         "today": timezone.localdate(),
         "may_edit": access.can_draft and status == Invoice.Status.DRAFT,
-        "may_issue": access.is_finance and status == Invoice.Status.REQUESTED,
+        "may_return": access.is_finance and status == Invoice.Status.REQUESTED,
+        "may_issue": access.is_finance
+        and status == Invoice.Status.REQUESTED
+        and not is_own_invoice(request.user, invoice),
+        "issuer_is_requester": services.ERR_ISSUER_IS_REQUESTER,
         "may_pay": access.is_finance and status == Invoice.Status.ISSUED,
         "may_void": access.is_finance
         and status == Invoice.Status.ISSUED
@@ -183,6 +185,7 @@ def invoice_detail(request, pk):
     }
     if context["may_issue"]:
         context["issue_form"] = IssueForm(initial={"issue_date": timezone.localdate()})
+    if context["may_return"]:
         context["return_form"] = ReasonForm(prefix="return")
     if context["may_pay"]:
         context["payment_form"] = PaymentForm(
@@ -193,8 +196,9 @@ def invoice_detail(request, pk):
     return render(request, "billing/invoice_detail.html", context)
 
 
-def _refuse(request, invoice, error):
-    messages.error(request, str(error))
+def _form_refused(request, invoice, form):
+    """A bad POST to one of the invoice page's small forms: its errors as a message."""
+    messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect(invoice)
 
 
@@ -202,12 +206,13 @@ def _refuse(request, invoice, error):
 def invoice_request(request, pk):
     invoice, access = invoice_get_for_user(request.user, pk)
     deny_unless(access.can_draft)
-    try:
-        services.invoice_request(actor=request.user, invoice=invoice)
-    except DomainError as e:
-        return _refuse(request, invoice, e)
-    messages.success(request, _("Finance has been asked to issue the invoice."))
-    return redirect(invoice)
+    return run_and_redirect(
+        request,
+        services.invoice_request,
+        invoice,
+        success=_("Finance has been asked to issue the invoice."),
+        invoice=invoice,
+    )
 
 
 @require_POST
@@ -216,17 +221,16 @@ def invoice_issue(request, pk):
     deny_unless(access.is_finance)
     form = IssueForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, invoice, " ".join(e for errs in form.errors.values() for e in errs))
-    try:
-        invoice = services.invoice_issue(
-            actor=request.user,
-            invoice=invoice,
-            fapiao_number=form.cleaned_data["fapiao_number"],
-            issue_date=form.cleaned_data["issue_date"],
-        )
-    except DomainError as e:
-        return _refuse(request, invoice, e)
-    messages.success(request, _("Invoice %(number)s issued.") % {"number": invoice.number})
+        return _form_refused(request, invoice, form)
+    ok, issued = run_service(
+        request,
+        services.invoice_issue,
+        invoice=invoice,
+        fapiao_number=form.cleaned_data["fapiao_number"],
+        issue_date=form.cleaned_data["issue_date"],
+    )
+    if ok:
+        messages.success(request, _("Invoice %(number)s issued.") % {"number": issued.number})
     return redirect(invoice)
 
 
@@ -236,15 +240,15 @@ def invoice_return(request, pk):
     deny_unless(access.is_finance)
     form = ReasonForm(request.POST, prefix="return")
     if not form.is_valid():
-        return _refuse(request, invoice, services.ERR_REASON_REQUIRED)
-    try:
-        services.invoice_return(
-            actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"]
-        )
-    except DomainError as e:
-        return _refuse(request, invoice, e)
-    messages.success(request, _("The request was returned to draft."))
-    return redirect(invoice)
+        return _form_refused(request, invoice, form)
+    return run_and_redirect(
+        request,
+        services.invoice_return,
+        invoice,
+        success=_("The request was returned to draft."),
+        invoice=invoice,
+        reason=form.cleaned_data["reason"],
+    )
 
 
 @require_POST
@@ -253,13 +257,15 @@ def payment_add(request, pk):
     deny_unless(access.is_finance)
     form = PaymentForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, invoice, " ".join(e for errs in form.errors.values() for e in errs))
-    try:
-        services.payment_record(actor=request.user, invoice=invoice, **form.cleaned_data)
-    except DomainError as e:
-        return _refuse(request, invoice, e)
-    messages.success(request, _("Payment recorded."))
-    return redirect(invoice)
+        return _form_refused(request, invoice, form)
+    return run_and_redirect(
+        request,
+        services.payment_record,
+        invoice,
+        success=_("Payment recorded."),
+        invoice=invoice,
+        **form.cleaned_data,
+    )
 
 
 @require_POST
@@ -268,30 +274,24 @@ def invoice_void(request, pk):
     deny_unless(access.is_finance)
     form = ReasonForm(request.POST, prefix="void")
     if not form.is_valid():
-        return _refuse(request, invoice, services.ERR_REASON_REQUIRED)
-    try:
-        services.invoice_void(
-            actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"]
-        )
-    except DomainError as e:
-        return _refuse(request, invoice, e)
-    messages.success(request, _("Invoice voided."))
-    return redirect(invoice)
-
-
-def invoice_pdf_context(invoice) -> dict:
-    return {
-        "invoice": invoice,
-        "lines": list(invoice.lines.all()),
-        "payments": list(invoice.payments.all()),
-    }
+        return _form_refused(request, invoice, form)
+    return run_and_redirect(
+        request,
+        services.invoice_void,
+        invoice,
+        success=_("Invoice voided."),
+        invoice=invoice,
+        reason=form.cleaned_data["reason"],
+    )
 
 
 def invoice_pdf(request, pk):
+    """A draft or request renders live; an issued invoice is its stored document."""
     invoice, _access = invoice_get_for_user(request.user, pk)
-    pdf = render_pdf("pdf/billing/invoice.html", invoice_pdf_context(invoice))
-    name = invoice.number or f"invoice-draft-{invoice.pk}"
-    return pdf_response(pdf, f"{name}.pdf")
+    if invoice.is_numbered:
+        return pdf_response(services.invoice_document_bytes(invoice), f"{invoice.number}.pdf")
+    pdf = render_pdf("pdf/billing/invoice.html", invoice_document_context(invoice))
+    return pdf_response(pdf, f"invoice-draft-{invoice.pk}.pdf")
 
 
 # --- Receivables ageing -----------------------------------------------------------
@@ -502,12 +502,12 @@ def time_export(request, client_pk, fmt):
         .order_by("date", "user__full_name", "pk")
     )
     for e in entries.iterator(chunk_size=2000):
-        rate = rates.rate(e.user.role, e.date)
+        rate = rates.rate(e.role, e.date)
         table.append(
             [
                 e.date.isoformat(),
                 str(e.user),
-                e.user.get_role_display(),
+                e.get_role_display(),
                 e.get_activity_display(),
                 e.hours,
                 rate if rate is not None else "",
@@ -543,39 +543,51 @@ def timesheet(request):
     monday = parse_week(request.GET.get("week") or request.POST.get("week"))
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     entries = week_entries(request.user, monday)
-    grid = [e for e in entries if services._is_grid_entry(e)]
-    linked = [e for e in entries if not services._is_grid_entry(e)]
     team_clients = timesheet_clients_for(request.user)
     # The week's rows also show clients whose team the user has since left;
     # the service refuses any change to those hours.
     clients = Client.objects.filter(
-        Q(pk__in=team_clients.values("pk")) | Q(pk__in={e.client_id for e in grid})
+        Q(pk__in=team_clients.values("pk")) | Q(pk__in={e.client_id for e in entries})
     ).order_by("name")
     client_choices = [("", "---------"), *((c.pk, str(c)) for c in clients)]
     initial_rows: dict[tuple, dict] = {}
-    for e in grid:
+    for e in entries:
         row = initial_rows.setdefault(
-            (e.client_id, e.activity), {"client": e.client_id, "activity": e.activity}
+            (e.client_id, e.activity, e.presentation_round_id),
+            {
+                "client": e.client_id,
+                "activity": e.activity,
+                "presentation_round": e.presentation_round_id,
+            },
         )
         key = f"d{(e.date - monday).days}"
         row[key] = (row.get(key) or 0) + e.hours
-    initial = sorted(initial_rows.values(), key=lambda r: (r["client"], r["activity"]))
+    initial = sorted(
+        initial_rows.values(),
+        key=lambda r: (r["client"], r["activity"], r["presentation_round"] or 0),
+    )
     formset = TimesheetFormSet(
         request.POST or None,
         initial=initial,
         prefix="rows",
-        form_kwargs={"clients": clients, "client_choices": client_choices},
+        form_kwargs={
+            "clients": clients,
+            "client_choices": client_choices,
+            "round_choices": round_choices(clients),
+        },
     )
     if request.method == "POST" and formset.is_valid():
-        try:
-            services.timesheet_week_save(actor=request.user, monday=monday, rows=formset.rows())
-        except DomainError as e:
-            messages.error(request, str(e))
-        else:
-            messages.success(request, _("Timesheet saved."))
+        ok, _saved = run_service(
+            request,
+            services.timesheet_week_save,
+            success=_("Timesheet saved."),
+            monday=monday,
+            rows=formset.rows(),
+        )
+        if ok:
             return redirect(f"{request.path}?week={monday.isoformat()}")
-    # The grid's own totals (live-updated by billing.js); linked time is listed below it.
-    totals = [sum((e.hours for e in grid if e.date == d), 0) for d in days]
+    # The grid's own totals (live-updated by billing.js).
+    totals = [sum((e.hours for e in entries if e.date == d), 0) for d in days]
     lock = locked_through()
     return render(
         request,
@@ -586,11 +598,10 @@ def timesheet(request):
             "days": days,
             "prev_week": monday - dt.timedelta(days=7),
             "next_week": monday + dt.timedelta(days=7),
-            "linked": linked,
             "totals": totals,
             "week_total": sum(totals),
             "locked_through": lock,
             "week_locked": lock is not None and days[-1] <= lock,
-            "has_clients": team_clients.exists() or bool(grid),
+            "has_clients": team_clients.exists() or bool(entries),
         },
     )

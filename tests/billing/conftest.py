@@ -20,6 +20,12 @@ LINES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Issued invoices store their PDF: in a temporary place, not the repository."""
+    settings.MEDIA_ROOT = tmp_path / "private_media"
+
+
 @pytest.fixture
 def draft(cast):
     """A draft by the AM: 10,999.99 before tax, 11,659.99 with 6% tax."""

@@ -29,6 +29,7 @@ class IssuedInvoiceFactory(InvoiceFactory):
     fapiao_number = factory.Sequence(lambda n: f"FP{n:08d}")
     issue_date = dt.date(2027, 1, 10)
     due_date = factory.LazyAttribute(lambda o: o.issue_date + dt.timedelta(days=30))
+    client_name = factory.LazyAttribute(lambda o: o.client.name)
     invoice_title = factory.LazyAttribute(lambda o: o.client.invoice_title)
     tax_id = factory.LazyAttribute(lambda o: o.client.tax_id)
 
@@ -68,6 +69,7 @@ class TimeEntryFactory(DjangoModelFactory):
         model = TimeEntry
 
     user = factory.SubFactory(UserFactory)
+    role = factory.LazyAttribute(lambda o: o.user.role)
     client = factory.SubFactory(ClientFactory)
     date = dt.date(2027, 3, 1)
     hours = Decimal("2.00")

@@ -133,3 +133,71 @@ def test_parallel_issues_with_one_fapiao_number_issue_one_invoice_and_leave_no_g
     (issued,) = Invoice.objects.filter(fapiao_number="SAME-1")
     assert issued.number_seq == 1
     assert InvoiceNumberCounter.objects.get(year=issued.number_year).last == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_issues_of_different_years_cannot_share_a_fapiao_number(
+    require_postgres, cast, monkeypatch, settings, tmp_path
+):
+    """Issue 18: the code check runs under the per-year counter lock only, so
+    issues dated in two different years both passed it. The database
+    constraint refuses the second, turned into the module's DomainError."""
+    import datetime as dt
+
+    from agency.errors import DomainError
+
+    settings.MEDIA_ROOT = tmp_path
+    invoices = []
+    for _ in range(2):
+        inv = services.invoice_create(actor=cast.am, client=cast.client, data={}, lines=LINES)
+        invoices.append(services.invoice_request(actor=cast.am, invoice=inv))
+    years = [dt.date(2025, 12, 31), dt.date(2026, 1, 2)]
+    # Both threads pass the code check before either writes: the worst timing, every time.
+    barrier = threading.Barrier(2)
+    check = services._fapiao_taken
+    first_call = threading.local()
+
+    def check_then_wait(fapiao_number, invoice):
+        result = check(fapiao_number, invoice)
+        if not getattr(first_call, "done", False):
+            first_call.done = True
+            barrier.wait(timeout=30)
+        return result
+
+    monkeypatch.setattr(services, "_fapiao_taken", check_then_wait)
+    refused, errors = [], []
+
+    def issue(invoice, day):
+        try:
+            services.invoice_issue(
+                actor=cast.finance, invoice=invoice, fapiao_number="SAME-YEARS", issue_date=day
+            )
+        except DomainError as e:
+            refused.append(e)
+        except Exception as e:  # reported below
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=issue, args=(inv, day))
+        for inv, day in zip(invoices, years, strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert errors == []
+    assert len(refused) == 1
+    assert refused[0].template == services.ERR_FAPIAO_TAKEN
+    (issued,) = Invoice.objects.filter(fapiao_number="SAME-YEARS")
+    assert issued.status == Invoice.Status.ISSUED
+    loser = next(i for i in invoices if i.pk != issued.pk)
+    loser.refresh_from_db()
+    assert (loser.status, loser.number, loser.fapiao_number) == ("requested", None, "")
+    assert not loser.document
+    # the loser's number was rolled back with it: its year has no gap
+    assert InvoiceNumberCounter.objects.filter(year=issued.number_year, last=1).exists()
+    assert not InvoiceNumberCounter.objects.exclude(year=issued.number_year).filter(last__gt=0)

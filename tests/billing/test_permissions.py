@@ -166,3 +166,31 @@ def test_bad_ids_are_404(cast, as_user):
     assert c.get("/billing/invoices/99999999999999999999999/").status_code == 404
     assert c.get("/billing/profitability/99999999999999999999/").status_code == 404
     assert c.get("/billing/receivables/export.pdf").status_code == 404
+
+
+def test_the_requester_is_offered_no_issue_and_a_posted_issue_is_refused(cast, as_user):
+    """Finance on a team as account service (however it got there) requested
+    the invoice: the page offers no issue form and a hand-made POST is refused
+    with a message, nothing changed."""
+    from accounts.models import TeamMembership
+    from billing import services
+
+    from .conftest import LINES
+
+    TeamMembership.objects.create(client=cast.client, user=cast.finance, team_role="am")
+    invoice = services.invoice_create(actor=cast.finance, client=cast.client, data={}, lines=LINES)
+    services.invoice_request(actor=cast.finance, invoice=invoice)
+    c = as_user(cast.finance)
+    page = c.get(reverse("billing:invoice_detail", args=[invoice.pk]))
+    assert page.context["may_issue"] is False
+    assert 'id="issuer-is-requester"' in page.content.decode()
+    assert 'id="issue-invoice"' not in page.content.decode()
+    before = _state(invoice)
+    response = c.post(
+        reverse("billing:invoice_issue", args=[invoice.pk]),
+        {"fapiao_number": "F1", "issue_date": timezone.localdate().isoformat()},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [str(services.ERR_ISSUER_IS_REQUESTER)]
+    assert _state(invoice) == before

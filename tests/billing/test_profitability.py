@@ -209,3 +209,45 @@ def test_revenue_in_another_currency_is_shown_apart_never_added_to_yuan(
     huayuan = next(r for r in rows if r[0] == "Huayuan")
     assert huayuan[1] == "15000.55"
     assert huayuan[-1] == "USD 2000.00"
+
+
+def test_a_promoted_aes_old_hours_keep_the_ae_cost_and_new_ones_get_the_am_cost(cast):
+    from accounts.models import User
+    from billing import services
+
+    CostRateFactory(role="ae", rate=Decimal("200.00"), effective_from=dt.date(2027, 1, 1))
+    CostRateFactory(role="am", rate=Decimal("300.00"), effective_from=dt.date(2027, 1, 1))
+    monday = dt.date(2027, 3, 1)
+    row = {"client": cast.client, "activity": "plan", "presentation_round": None}
+    # given: the AE logs 2 h on Monday
+    services.timesheet_week_save(
+        actor=cast.ae, monday=monday, rows=[{**row, "hours": [Decimal(2), *[None] * 6]}]
+    )
+    # when: promoted to AM, who then adds 1 h on Tuesday in the same week
+    User.objects.filter(pk=cast.ae.pk).update(role="am")
+    cast.ae.refresh_from_db()
+    services.timesheet_week_save(
+        actor=cast.ae,
+        monday=monday,
+        rows=[{**row, "hours": [Decimal(2), Decimal(1), *[None] * 5]}],
+    )
+    # then: Monday stays an AE hour at 200, Tuesday is an AM hour at 300
+    entries = TimeEntry.objects.filter(user=cast.ae).order_by("date")
+    assert [(e.date.day, e.role) for e in entries] == [(1, "ae"), (2, "am")]
+    (p,) = profitability_for(cast.finance, year=2027, clients=[cast.client])
+    assert p.cost == Decimal("700.00")
+    assert p.unrated_hours == 0
+
+
+def test_the_time_export_shows_the_role_each_entry_was_written_at(cast, as_user):
+    import csv
+    import io
+
+    CostRateFactory(role="ae", rate=Decimal("200.00"), effective_from=dt.date(2027, 1, 1))
+    TimeEntryFactory(user=cast.am, role="ae", client=cast.client, date=dt.date(2027, 2, 1))
+    response = as_user(cast.finance).get(
+        reverse("billing:time_export", args=[cast.client.pk, "csv"]), {"year": 2027}
+    )
+    (row,) = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    assert row[2] == "Account Executive (AE)"
+    assert row[5:] == ["200.00", "400.00"]

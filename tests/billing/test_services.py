@@ -10,6 +10,7 @@ from agency.errors import DomainError
 from agency.timeline import timeline_for
 from billing import services
 from billing.models import Invoice, InvoiceNumberCounter, Payment
+from tests.helpers import assert_refused, unchanged
 
 from .conftest import LINES
 
@@ -274,3 +275,45 @@ def test_a_fapiao_number_already_used_is_refused_and_takes_no_number(cast, issue
     assert InvoiceNumberCounter.objects.get().last == 1
     second = services.invoice_issue(actor=cast.finance, invoice=second, fapiao_number="FP-002")
     assert second.number_seq == 2
+
+
+def test_whoever_drafted_or_requested_an_invoice_cannot_issue_it(cast):
+    """Issue 18: finance put on a team as account service could draft, request
+    and issue the same invoice. The issuer is never the drafter or requester."""
+    from accounts.models import TeamMembership
+
+    # given: finance on the team as an AM (however it got there), and an AM
+    TeamMembership.objects.create(client=cast.client, user=cast.finance, team_role="am")
+    own = services.invoice_create(actor=cast.finance, client=cast.client, data={}, lines=LINES)
+    services.invoice_request(actor=cast.finance, invoice=own)
+    drafted = services.invoice_create(actor=cast.finance, client=cast.client, data={}, lines=LINES)
+    services.invoice_request(actor=cast.am, invoice=drafted)
+    for invoice in (own, drafted):
+        invoice.refresh_from_db()
+        # when / then: refused with the segregation error, nothing changed
+        with unchanged(invoice):
+            assert_refused(
+                services.invoice_issue,
+                services.ERR_ISSUER_IS_REQUESTER,
+                actor=cast.finance,
+                invoice=invoice,
+                fapiao_number="SEG-1",
+            )
+    assert not InvoiceNumberCounter.objects.exists()
+    # another finance person issues it
+    from tests.factories import UserFactory
+
+    other = UserFactory(role="finance")
+    assert services.invoice_issue(actor=other, invoice=own, fapiao_number="SEG-1").number
+
+
+def test_a_fapiao_number_is_unique_in_the_database_across_years(cast, issued):
+    from django.db import IntegrityError, transaction
+
+    from .factories import IssuedInvoiceFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IssuedInvoiceFactory(client=cast.client, created_by=cast.am, fapiao_number="FP-001")
+    # blank (not yet issued) is not a number: many drafts have it
+    IssuedInvoiceFactory(client=cast.client, created_by=cast.am, fapiao_number="")
+    IssuedInvoiceFactory(client=cast.client, created_by=cast.am, fapiao_number="")

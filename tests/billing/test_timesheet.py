@@ -136,30 +136,37 @@ def test_timesheet_defaults_to_this_week(cast, as_user):
     assert "2027-03-01" in page.content.decode()
 
 
-def test_time_linked_to_a_meeting_is_logged_and_kept_by_the_weekly_grid(cast, as_user):
-    from tests.meetings.factories import MeetingFactory
-
-    meeting = MeetingFactory(client=cast.client, organiser=cast.am)
+def test_a_single_entry_follows_the_grid_rules_and_the_grid_keeps_it(cast, as_user):
     entry = services.time_entry_record(
         actor=cast.am,
         client=cast.client,
         date=MONDAY,
         hours=Decimal("1.50"),
         activity=TimeEntry.Activity.MEETING,
-        meeting=meeting,
+        note="Kick-off",
     )
-    assert meeting.time_entries.get() == entry
-    # the grid owns only unlinked entries: saving the week keeps the linked one
+    assert entry.role == "am"
+    # the grid shows it in its row; saving the week with that row unchanged keeps it
     c = as_user(cast.am)
     page = c.get(reverse("billing:timesheet"), {"week": MONDAY.isoformat()})
-    assert page.context["linked"] == [entry]
-    c.post(reverse("billing:timesheet"), _post(cast.client.pk, hours=("2", "", "", "", "", "", "")))
+    assert page.context["formset"].initial == [
+        {"client": cast.client.pk, "activity": "meeting", "presentation_round": None, "d0": 1.5}
+    ]
+    data = _post(cast.client.pk, "meeting", ("1.5", "", "", "", "", "", ""))
+    data.update(
+        {
+            "rows-TOTAL_FORMS": "2",
+            "rows-INITIAL_FORMS": "1",
+            "rows-1-client": str(cast.client.pk),
+            "rows-1-activity": "plan",
+            "rows-1-d0": "2",
+        }
+    )
+    assert c.post(reverse("billing:timesheet"), data).status_code == 302
     assert TimeEntry.objects.filter(user=cast.am).count() == 2
-    assert TimeEntry.objects.filter(pk=entry.pk).exists()
-    # linking to another client's meeting, a client not on the team, over 24 h: refused
-    other = MeetingFactory(client=cast.other_client, organiser=cast.outsider)
+    assert TimeEntry.objects.get(pk=entry.pk).note == "Kick-off"
+    # a client not on the team, over 24 h: refused
     for kwargs in (
-        {"client": cast.client, "meeting": other, "hours": Decimal(1)},
         {"client": cast.other_client, "hours": Decimal(1)},
         {"client": cast.client, "hours": Decimal("20.75")},
     ):

@@ -10,7 +10,7 @@ from agency import dashboard
 from agency.pdf import render_pdf_html
 from billing.models import Invoice
 from billing.panels import billing_dashboard
-from billing.views import invoice_pdf_context
+from billing.selectors import invoice_document_context as invoice_pdf_context
 
 from .factories import InvoiceFactory, IssuedInvoiceFactory
 
