@@ -90,6 +90,13 @@ def _eager_celery(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    """Uploads and stored PDFs go to the test's own folder, never the checkout's
+    private_media/ (which a newcomer's `make run` is using at the same time)."""
+    settings.MEDIA_ROOT = tmp_path / "private_media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_hasher_and_english(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "en"
