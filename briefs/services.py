@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Client, Contact, TeamMembership, User
+from accounts.models import Client, Contact, User
 from accounts.selectors import team_members, users_with_role
 from agency.errors import DomainError
 from agency.files import files_kept_only_on_commit
@@ -428,11 +428,7 @@ def brief_brief_creatives(*, actor: User, brief: Brief, creatives, comment: str 
     creatives = list(creatives or [])
     if not creatives:
         raise DomainError(ERR_NO_CREATIVES)
-    on_team = set(
-        TeamMembership.objects.filter(
-            client=brief.client, team_role__in=list(CREATIVES), user__in=creatives
-        ).values_list("user_id", flat=True)
-    )
+    on_team = set(team_members(brief.client, CREATIVES).values_list("pk", flat=True))
     for user in creatives:
         if user.pk not in on_team:
             raise DomainError(ERR_NOT_ON_TEAM, name=user)
@@ -814,10 +810,7 @@ def escalation_contest(*, actor: User, escalation: Escalation, statement: str) -
 
 
 def _check_owner(brief: Brief, owner) -> None:
-    if (
-        owner is not None
-        and not TeamMembership.objects.filter(client=brief.client, user=owner).exists()
-    ):
+    if owner is not None and not team_members(brief.client).filter(pk=owner.pk).exists():
         raise DomainError(ERR_OWNER_NOT_ON_TEAM)
 
 
