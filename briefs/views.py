@@ -14,7 +14,7 @@ from agency.pdf import pdf_response, render_pdf
 from agency.permissions import NOT_FOUND, deny_unless
 from agency.timeline import labelled_timeline
 
-from . import services
+from . import approvers, services
 from .forms import (
     AgreementForm,
     BriefCreateForm,
@@ -123,6 +123,9 @@ def brief_detail(request, pk):
         "events": _events(brief),
         **brief_detail_data(brief, access),
         "S": Brief.Status,
+        # Who is asked to act now (briefs.approvers: the same list that is emailed).
+        "at_approval_step": brief.status in approvers.APPROVAL_STATES,
+        "waiting_for": approvers.approvers(brief),
     }
     return render(request, "briefs/brief_detail.html", context)
 

@@ -280,3 +280,11 @@ def test_an_md_may_sign_while_a_bd_is_on_the_team_but_is_not_asked(cast, make_br
     assert cast.md not in approvers.approvers(brief)
     services.brief_sign(actor=cast.md, brief=brief)
     assert Brief.objects.get(pk=brief.pk).signed_by == cast.md
+
+
+def test_the_brief_page_names_who_is_asked_now(cast, make_brief, as_user):
+    _deactivate(cast.ad)
+    brief = make_brief(S.STRATEGY_REVIEW)
+    page = as_user(cast.am).get(brief.get_absolute_url()).content.decode()
+    assert 'id="waiting-for"' in page and str(cast.md) in page
+    assert str(cast.departed) not in page
