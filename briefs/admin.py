@@ -1,3 +1,11 @@
+"""The admin shows the workflow; it never moves it.
+
+Briefs, creative work, judgments, escalations, jobs and hand-offs change state
+only through briefs.services (which check who may act and write the timeline).
+Here their status and every stamp (*_at, *_by) are read-only, and none of
+them can be deleted. Stage templates are reference data: editable.
+"""
+
 from django.contrib import admin
 
 from .models import (
@@ -11,6 +19,39 @@ from .models import (
     JobStageTemplateStep,
     Judgment,
 )
+
+
+class WorkflowAdmin(admin.ModelAdmin):
+    """No add, no delete; `editable` names the only fields the admin may correct."""
+
+    editable: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            f.name
+            for f in self.model._meta.fields
+            if f.name not in self.editable and f.name != "id"
+        ] + [f.name for f in self.model._meta.many_to_many if f.name not in self.editable]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class JobStageTemplateStepInline(admin.TabularInline):
@@ -29,71 +70,51 @@ class JobStageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Brief)
-class BriefAdmin(admin.ModelAdmin):
-    # Workflow fields change only through the services: read-only here.
+class BriefAdmin(WorkflowAdmin):
+    # Only the title may be corrected: a strategy field changed outside draft
+    # must return the brief to draft (services.brief_update), the rest are steps.
     list_display = ("title", "client", "status", "author", "created_at")
     list_filter = ("status",)
     search_fields = ("title", "client__name")
-    readonly_fields = ("status",)
-    raw_id_fields = ("client", "author", "strategy")
-    exclude = ("creatives",)
-
-    def has_add_permission(self, request):
-        return False
+    editable = ("title",)
 
 
-class JudgmentInline(admin.TabularInline):
+class JudgmentInline(ReadOnlyInline):
     model = Judgment
-    extra = 0
-    can_delete = False
-    readonly_fields = ("level", "verdict", "reason", "comment", "judged_by", "judged_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CreativeWork)
-class CreativeWorkAdmin(admin.ModelAdmin):
+class CreativeWorkAdmin(WorkflowAdmin):
     list_display = ("title", "version", "brief", "status", "submitted_by")
     list_filter = ("status",)
-    readonly_fields = ("status", "version", "previous", "brief", "submitted_by")
+    editable = ("title", "description")
     inlines = [JudgmentInline]
 
-    def has_add_permission(self, request):
-        return False
+
+@admin.register(Judgment)
+class JudgmentAdmin(WorkflowAdmin):
+    list_display = ("work", "level", "verdict", "reason", "judged_by", "judged_at")
+    list_filter = ("level", "verdict", "reason")
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(WorkflowAdmin):
     list_display = ("work", "status", "raised_by", "raised_at")
     list_filter = ("status",)
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-
-class JobStageInline(admin.TabularInline):
+class JobStageInline(ReadOnlyInline):
     model = JobStage
-    extra = 0
-    fields = ("position", "name", "name_zh", "owner", "due_date", "status")
-    readonly_fields = ("status",)
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(WorkflowAdmin):
     list_display = ("title", "brief", "template", "status")
     list_filter = ("status", "template")
-    readonly_fields = ("status", "current_stage")
-    raw_id_fields = ("brief",)
+    editable = ("title",)
     inlines = [JobStageInline]
 
 
 @admin.register(HandOff)
-class HandOffAdmin(admin.ModelAdmin):
+class HandOffAdmin(WorkflowAdmin):
     list_display = ("job", "from_stage", "to_stage", "from_user", "to_user", "at")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]

@@ -12,21 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from . import services
+from .approvers import ORDER
 from .models import Brief, CreativeWork, JobStageTemplate, Judgment
 
 S = Brief.Status
-ORDER = [
-    S.DRAFT,
-    S.CREATIVE_REVIEW,
-    S.STRATEGY_REVIEW,
-    S.APPROVED,
-    S.SIGNED,
-    S.CLIENT_AGREED,
-    S.PLANNER_REVIEWED,
-    S.BRIEFED,
-    S.IN_PROGRESS,
-    S.CLOSED,
-]
 FULL_CHECKLIST = {
     "check_problem_clear": True,
     "check_one_direction": True,
@@ -256,7 +245,8 @@ def seed(*, stdout, users, clients):
     if huayuan is not None:
         _huayuan(stdout, users, huayuan)
     northwind = clients.get("Northwind")
-    # Northwind's team has no AD and no BD on it: the MD approves and signs.
+    # Northwind's team has no AD and no BD on it: the MD approves in the AD's
+    # place; the one who approved never signs, so the agency's BD signs.
     if (
         northwind is not None
         and TeamMembership.objects.filter(client=northwind, user=users["cd"]).exists()
@@ -269,7 +259,7 @@ def seed(*, stdout, users, clients):
                 "am": users["am"],
                 "cd": users["cd"],
                 "ad": users["md"],
-                "signer": users["md"],
+                "signer": users["bd"],
                 "planner": users["planner"],
             },
         )

@@ -2,11 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Client, User
+from accounts.models import Client
+from accounts.selectors import team_members
 from agency.roles import ACCOUNT_SERVICE, CREATIVES
 
 from .models import CHECKLIST_FIELDS, Brief, Escalation, JobStage, JobStageTemplate, Judgment
-from .services import BRIEF_FIELDS, ERR_AGREED_IN_FUTURE
+from .services import BRIEF_FIELDS, ERR_AGREED_IN_FUTURE, ERR_STRATEGY_NOT_APPROVED
 from .uploads import validate_upload
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -67,6 +68,18 @@ class BriefCreateForm(BriefForm):
             self.fields["client"].initial = client.pk
             self.fields["client"].disabled = True
             self.fields["client"].queryset = Client.objects.filter(pk=client.pk)
+
+    def clean(self):
+        """The strategy must come from the CHOSEN client's approved plan (the
+        list offers those of all the user's clients until one is chosen)."""
+        data = super().clean()
+        client, strategy = data.get("client"), data.get("strategy")
+        if client is not None and strategy is not None:
+            from plans.selectors import approved_strategies_for
+
+            if not approved_strategies_for(client).filter(pk=strategy.pk).exists():
+                self.add_error("strategy", ERR_STRATEGY_NOT_APPROVED)
+        return data
 
 
 class ReasonForm(forms.Form):
@@ -168,11 +181,7 @@ class BriefCreativesForm(forms.Form):
 
     def __init__(self, *args, brief: Brief, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["creatives"].queryset = User.objects.filter(
-            is_active=True,
-            memberships__client=brief.client,
-            memberships__team_role__in=list(CREATIVES),
-        ).distinct()
+        self.fields["creatives"].queryset = team_members(brief.client, CREATIVES)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -259,7 +268,8 @@ class DecisionForm(forms.Form):
 
 
 def _team_users(brief: Brief):
-    return User.objects.filter(is_active=True, memberships__client=brief.client).distinct()
+    """Owners and hand-off targets: active members of THIS client's team."""
+    return team_members(brief.client)
 
 
 class JobForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Human labels for the timeline actions this app records."""
+"""Human labels for the timeline actions this app records
+(applied by agency.timeline.labelled_timeline)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,10 +33,3 @@ ACTION_LABELS = {
     "handed_off": _("Handed off"),
     "delivered": _("Delivered"),
 }
-
-
-def with_labels(events):
-    events = list(events)
-    for e in events:
-        e.label = ACTION_LABELS.get(e.action, e.action)
-    return events

@@ -193,7 +193,8 @@ class Brief(models.Model):
                 name="brief_budget_not_negative",
                 violation_error_message=_("The budget cannot be negative."),
             ),
-            # Signed or later means someone signed.
+            # Signed or later means someone signed: approvers.SIGNED_STATES
+            # (a test checks the two agree).
             models.CheckConstraint(
                 condition=~models.Q(
                     status__in=[
@@ -226,6 +227,8 @@ class Brief(models.Model):
     @property
     def is_briefed(self) -> bool:
         """Creatives (other than the creative director) see it from here on."""
+        from .approvers import BRIEFED_STATES
+
         return self.status in BRIEFED_STATES
 
     @property
@@ -236,7 +239,6 @@ class Brief(models.Model):
         ]
 
 
-BRIEFED_STATES = frozenset({Brief.Status.BRIEFED, Brief.Status.IN_PROGRESS, Brief.Status.CLOSED})
 CHECKLIST_FIELDS = (
     "check_problem_clear",
     "check_one_direction",

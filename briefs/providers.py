@@ -3,30 +3,35 @@
 Each section is one query (with select_related), whatever the number of rows.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import TeamMembership
 from agency.client_panels import Panel
 from agency.dashboard import Item, Section
 from agency.roles import ACCOUNT_SERVICE, CREATIVES, Role
 
+from . import approvers
 from .models import Brief, CreativeWork, JobStage, Judgment
 from .selectors import escalations_to_decide, rejection_reasons_for_client
 
 LIMIT = 20
 S = Brief.Status
 # Work is judged and revised only while its brief is open (not back in draft, not closed).
-OPEN = [S.BRIEFED, S.IN_PROGRESS]
+OPEN = list(approvers.WORK_OPEN_STATES)
+# One section per approval step: (step, title, order on the home page).
+APPROVAL_SECTIONS = [
+    (S.CREATIVE_REVIEW, gettext_lazy("Strategies to review"), 20),
+    (S.STRATEGY_REVIEW, gettext_lazy("Strategies to approve"), 22),
+    (S.APPROVED, gettext_lazy("Briefs to sign"), 23),
+    (S.CLIENT_AGREED, gettext_lazy("Briefs to review (planner)"), 24),
+]
 
 
 def _on_team_as(user, roles):
     return TeamMembership.objects.filter(user=user, team_role__in=list(roles)).values("client_id")
-
-
-def _team_lacks(role):
-    return ~Exists(TeamMembership.objects.filter(client=OuterRef("client"), team_role=role))
 
 
 def _brief_items(qs, detail=""):
@@ -45,15 +50,14 @@ def dashboard_sections(user) -> list[Section]:
         return []
     sections: list[Section] = []
     role = user.role
-    is_md = role == Role.MD
     briefs = Brief.objects.all()
 
+    # The approval steps waiting for me: briefs.approvers decides who is waited on.
+    for status, title, order in APPROVAL_SECTIONS:
+        items = _brief_items(approvers.briefs_awaiting(user, status))
+        sections += _section(str(title), items, order)
+
     if role == Role.CREATIVE_DIRECTOR:
-        qs = briefs.filter(
-            status=S.CREATIVE_REVIEW,
-            client_id__in=_on_team_as(user, [Role.CREATIVE_DIRECTOR]),
-        )
-        sections += _section(_("Strategies to review"), _brief_items(qs), 20)
         works = CreativeWork.objects.filter(
             status=CreativeWork.Status.SUBMITTED,
             brief__client_id__in=_on_team_as(user, [Role.CREATIVE_DIRECTOR]),
@@ -65,27 +69,6 @@ def dashboard_sections(user) -> list[Section]:
             [Item(label=f"{w.brief.client} · {w}", url=w.get_absolute_url()) for w in works],
             21,
         )
-
-    if role == Role.AD or is_md:
-        cond = Q(client_id__in=_on_team_as(user, [Role.AD]))
-        if is_md:
-            cond = _team_lacks(Role.AD)
-        qs = briefs.filter(cond, status=S.STRATEGY_REVIEW)
-        sections += _section(_("Strategies to approve"), _brief_items(qs), 22)
-
-    if role == Role.BD or is_md:
-        cond = Q(client_id__in=_on_team_as(user, [Role.BD]))
-        if is_md:
-            cond = _team_lacks(Role.BD)
-        qs = briefs.filter(cond, status=S.APPROVED)
-        sections += _section(_("Briefs to sign"), _brief_items(qs), 23)
-
-    if role == Role.PLANNER or is_md:
-        cond = Q(client_id__in=_on_team_as(user, [Role.PLANNER]))
-        if is_md:
-            cond = _team_lacks(Role.PLANNER)
-        qs = briefs.filter(cond, status=S.CLIENT_AGREED)
-        sections += _section(_("Briefs to review (planner)"), _brief_items(qs), 24)
 
     if role in ACCOUNT_SERVICE:
         mine = _on_team_as(user, ACCOUNT_SERVICE)

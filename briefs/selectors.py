@@ -16,7 +16,9 @@ from accounts.selectors import ClientAccess, client_access, client_work_ids_for
 from agency.permissions import NOT_FOUND, object_or_404
 from agency.roles import ACCOUNT_SERVICE, CREATIVES, Role
 
-from .models import BRIEFED_STATES, Brief, CreativeFile, CreativeWork, Escalation, Job, Judgment
+from . import approvers
+from .approvers import BRIEFED_STATES
+from .models import Brief, CreativeFile, CreativeWork, Escalation, Job, Judgment
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class BriefAccess:
     client: ClientAccess
     can_view: bool
     can_edit: bool  # account service on team: write, agreement, brief, close, jobs
+    # The approval steps: approvers.may_act (team role on this client, active,
+    # MD fallback, never a second signature of the same person).
     can_creative_review: bool  # the creative director on team
     can_approve: bool  # AD on team (else the MD)
     can_sign: bool  # BD on team, or the MD
@@ -39,6 +43,8 @@ class BriefAccess:
     def team_role(self) -> str | None:
         return self.client.team_role
 
+
+S = Brief.Status
 
 NO_BRIEF_ACCESS = BriefAccess(
     client=ClientAccess(None, False, False, False, False),
@@ -55,10 +61,6 @@ NO_BRIEF_ACCESS = BriefAccess(
 )
 
 
-def _team_has(client: Client, role: str) -> bool:
-    return TeamMembership.objects.filter(client=client, team_role=role).exists()
-
-
 def brief_access_for(user, brief: Brief) -> BriefAccess:
     """The one rule for seeing and acting on a brief."""
     access = client_access(user, brief.client)
@@ -69,17 +71,20 @@ def brief_access_for(user, brief: Brief) -> BriefAccess:
     # only once it is briefed.
     if team_role == Role.CREATIVE and brief.status not in BRIEFED_STATES:
         return NO_BRIEF_ACCESS
-    is_md = user.role == Role.MD
     account = team_role in ACCOUNT_SERVICE
+
+    def may(status):
+        # Who may act on an approval step: briefs.approvers, nowhere else.
+        return approvers.may_act(user, brief, status, team_role=team_role)
+
     return BriefAccess(
         client=access,
         can_view=True,
         can_edit=account,
-        can_creative_review=team_role == Role.CREATIVE_DIRECTOR,
-        can_approve=team_role == Role.AD or (is_md and not _team_has(brief.client, Role.AD)),
-        can_sign=team_role == Role.BD or is_md,
-        can_planner_review=team_role == Role.PLANNER
-        or (is_md and not _team_has(brief.client, Role.PLANNER)),
+        can_creative_review=may(S.CREATIVE_REVIEW),
+        can_approve=may(S.STRATEGY_REVIEW),
+        can_sign=may(S.APPROVED),
+        can_planner_review=may(S.CLIENT_AGREED),
         can_submit_work=team_role in CREATIVES,
         can_judge_strategy=account,
         can_judge_quality=team_role == Role.CREATIVE_DIRECTOR,
@@ -307,9 +312,3 @@ def rejection_reasons_for_client(client: Client) -> dict:
         "by_level": by_level,
         "by_creative": by_creative,
     }
-
-
-def users_for_step(client: Client, roles) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True, memberships__client=client, memberships__team_role__in=list(roles)
-    ).distinct()

@@ -13,15 +13,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Client, Contact, TeamMembership, User
+from accounts.models import Client, Contact, User
+from accounts.selectors import team_members, users_with_role
 from agency.errors import DomainError
+from agency.files import files_kept_only_on_commit
 from agency.notifications import notify
 from agency.permissions import deny_unless
 from agency.roles import ACCOUNT_SERVICE, CREATIVES, Role
 from agency.timeline import timeline_record
 
+from . import approvers
+from .approvers import JOB_STATES, WORK_OPEN_STATES, ensure_may_act
 from .models import (
-    BRIEFED_STATES,
     CHECKLIST_FIELDS,
     Brief,
     CreativeFile,
@@ -38,7 +41,6 @@ from .selectors import (
     brief_access_for_client,
     can_decide_escalation,
     escalation_heads,
-    users_for_step,
 )
 from .uploads import validate_upload
 
@@ -91,7 +93,7 @@ ERR_OWNER_NOT_ON_TEAM = _("The owner must be on the client's team.")
 
 
 def _step_error(brief: Brief) -> DomainError:
-    return DomainError(ERR_STEP % {"status": brief.get_status_display()})
+    return DomainError(ERR_STEP, status=brief.get_status_display())
 
 
 def _guard(brief: Brief, *states) -> None:
@@ -100,9 +102,12 @@ def _guard(brief: Brief, *states) -> None:
 
 
 def _lock(brief: Brief) -> Brief:
-    """Re-read the brief under a row lock: two clicks must not both pass a guard."""
+    """Re-read the brief under a row lock: two clicks must not both pass a guard
+    (the status, and the signatures that decide who may still act)."""
     fresh = Brief.objects.select_for_update().get(pk=brief.pk)
     brief.status = fresh.status
+    for name in approvers.SIGNATURE_FIELDS:
+        setattr(brief, f"{name}_id", getattr(fresh, f"{name}_id"))
     return brief
 
 
@@ -129,12 +134,7 @@ def _notify(recipients, event: str, brief: Brief, *, actor=None, comment="", obj
 
 
 def _account_team(client: Client):
-    return list(users_for_step(client, ACCOUNT_SERVICE))
-
-
-def _team_or_md(client: Client, role: str):
-    people = list(users_for_step(client, [role]))
-    return people or list(User.objects.filter(role=Role.MD, is_active=True))
+    return list(team_members(client, ACCOUNT_SERVICE))
 
 
 def _clear_stamps(brief: Brief) -> list[str]:
@@ -231,6 +231,8 @@ def brief_update(*, actor: User, brief: Brief, data: dict) -> Brief:
     previous = brief.status
     if brief.status != S.DRAFT and strategy_changed:
         was_signed = brief.signed_at is not None
+        # Whoever signed off the strategy learns that their sign-off is void.
+        signatories = approvers.signatories(brief)
         changed += _return_to_draft(
             brief,
             actor=actor,
@@ -249,9 +251,7 @@ def brief_update(*, actor: User, brief: Brief, data: dict) -> Brief:
             comment=brief.return_reason,
             data={"from": previous, "fields": strategy_changed, "was_signed": was_signed},
         )
-        team = _account_team(brief.client) + list(
-            users_for_step(brief.client, [Role.CREATIVE_DIRECTOR, Role.BD])
-        )
+        team = _account_team(brief.client) + signatories
         _notify(team, "returned", brief, actor=actor, comment=brief.return_reason)
         return brief
     _save(brief, changed)
@@ -264,10 +264,11 @@ def brief_submit(*, actor: User, brief: Brief) -> Brief:
     deny_unless(brief_access_for(actor, brief).can_edit)
     _lock(brief)
     _guard(brief, S.DRAFT)
-    cds = list(users_for_step(brief.client, [Role.CREATIVE_DIRECTOR]))
-    if not cds:
-        raise DomainError(ERR_NO_CREATIVE_DIRECTOR)
     brief.status = S.CREATIVE_REVIEW
+    cds = approvers.approvers(brief)
+    if not cds:
+        brief.status = S.DRAFT
+        raise DomainError(ERR_NO_CREATIVE_DIRECTOR)
     brief.submitted_by, brief.submitted_at = actor, timezone.now()
     _save(brief, ["status", "submitted_by", "submitted_at"])
     timeline_record(obj=brief, action="submitted", actor=actor)
@@ -278,8 +279,8 @@ def brief_submit(*, actor: User, brief: Brief) -> Brief:
 @transaction.atomic
 def brief_creative_review(*, actor: User, brief: Brief, agree: bool, comment: str = "") -> Brief:
     """The creative director agrees with the strategy, or objects with reasons."""
-    deny_unless(brief_access_for(actor, brief).can_creative_review)
     _lock(brief)
+    ensure_may_act(actor, brief, S.CREATIVE_REVIEW)
     _guard(brief, S.CREATIVE_REVIEW)
     comment = (comment or "").strip()
     if agree:
@@ -287,7 +288,7 @@ def brief_creative_review(*, actor: User, brief: Brief, agree: bool, comment: st
         brief.creative_agreed_by, brief.creative_agreed_at = actor, timezone.now()
         _save(brief, ["status", "creative_agreed_by", "creative_agreed_at"])
         timeline_record(obj=brief, action="creative_agreed", actor=actor, comment=comment)
-        _notify(_team_or_md(brief.client, Role.AD), "approve", brief, actor=actor, comment=comment)
+        _notify(approvers.approvers(brief), "approve", brief, actor=actor, comment=comment)
         return brief
     if not comment:
         raise DomainError(ERR_REASON_REQUIRED)
@@ -299,21 +300,22 @@ def brief_creative_review(*, actor: User, brief: Brief, agree: bool, comment: st
 
 @transaction.atomic
 def brief_approve(*, actor: User, brief: Brief, comment: str = "") -> Brief:
-    deny_unless(brief_access_for(actor, brief).can_approve)
     _lock(brief)
+    ensure_may_act(actor, brief, S.STRATEGY_REVIEW)
     _guard(brief, S.STRATEGY_REVIEW)
     brief.status = S.APPROVED
     brief.approved_by, brief.approved_at = actor, timezone.now()
     _save(brief, ["status", "approved_by", "approved_at"])
     timeline_record(obj=brief, action="approved", actor=actor, comment=comment)
-    _notify(_team_or_md(brief.client, Role.BD), "sign", brief, actor=actor, comment=comment)
+    _notify(approvers.approvers(brief), "sign", brief, actor=actor, comment=comment)
     return brief
 
 
 @transaction.atomic
 def brief_sign(*, actor: User, brief: Brief, comment: str = "") -> Brief:
-    deny_unless(brief_access_for(actor, brief).can_sign)
+    """The BD (or the MD) signs; never the person who approved the strategy."""
     _lock(brief)
+    ensure_may_act(actor, brief, S.APPROVED)
     _guard(brief, S.APPROVED)
     brief.status = S.SIGNED
     brief.signed_by, brief.signed_at = actor, timezone.now()
@@ -361,7 +363,7 @@ def brief_record_agreement(
         comment=note,
         data={"contact": contact.name, "on": agreed_on.isoformat(), "via": via},
     )
-    _notify(_team_or_md(brief.client, Role.PLANNER), "planner_review", brief, actor=actor)
+    _notify(approvers.approvers(brief), "planner_review", brief, actor=actor)
     return brief
 
 
@@ -369,8 +371,8 @@ def brief_record_agreement(
 def brief_planner_review(
     *, actor: User, brief: Brief, checklist: dict, score: int, comment: str = ""
 ) -> Brief:
-    deny_unless(brief_access_for(actor, brief).can_planner_review)
     _lock(brief)
+    ensure_may_act(actor, brief, S.CLIENT_AGREED)
     _guard(brief, S.CLIENT_AGREED)
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise DomainError(ERR_SCORE)
@@ -405,8 +407,8 @@ def brief_planner_review(
 @transaction.atomic
 def brief_send_back(*, actor: User, brief: Brief, reason: str) -> Brief:
     """The planner returns a brief that is not good enough to draft, with a reason."""
-    deny_unless(brief_access_for(actor, brief).can_planner_review)
     _lock(brief)
+    ensure_may_act(actor, brief, S.CLIENT_AGREED)
     _guard(brief, S.CLIENT_AGREED)
     reason = (reason or "").strip()
     if not reason:
@@ -426,14 +428,10 @@ def brief_brief_creatives(*, actor: User, brief: Brief, creatives, comment: str 
     creatives = list(creatives or [])
     if not creatives:
         raise DomainError(ERR_NO_CREATIVES)
-    on_team = set(
-        TeamMembership.objects.filter(
-            client=brief.client, team_role__in=list(CREATIVES), user__in=creatives
-        ).values_list("user_id", flat=True)
-    )
+    on_team = set(team_members(brief.client, CREATIVES).values_list("pk", flat=True))
     for user in creatives:
         if user.pk not in on_team:
-            raise DomainError(ERR_NOT_ON_TEAM % {"name": user})
+            raise DomainError(ERR_NOT_ON_TEAM, name=user)
     brief.status = S.BRIEFED
     brief.briefed_by, brief.briefed_at = actor, timezone.now()
     _save(brief, ["status", "briefed_by", "briefed_at"])
@@ -464,14 +462,18 @@ def brief_close(*, actor: User, brief: Brief, comment: str = "") -> Brief:
 # ---------------------------------------------------------------- creative work
 
 
-def _store_files(work: CreativeWork, files) -> None:
-    # Check every file before writing any, so a refused upload leaves nothing on disk.
+def _check_files(files) -> list[str]:
+    """Check every file before writing any: a refused upload writes nothing."""
     kinds = []
     for f in files:
         try:
             kinds.append(validate_upload(f))
         except ValidationError as e:
             raise DomainError(" ".join(e.messages)) from None
+    return kinds
+
+
+def _store_files(work: CreativeWork, files, kinds, keep) -> None:
     for f, kind in zip(files, kinds, strict=True):
         token = secrets.token_hex(16)
         row = CreativeFile(
@@ -482,10 +484,10 @@ def _store_files(work: CreativeWork, files) -> None:
             size=f.size,
         )
         row.file.save(token, f, save=False)
+        keep(row.file)  # deleted again if the transaction rolls back
         row.save()
 
 
-@transaction.atomic
 def work_submit(
     *,
     actor: User,
@@ -495,14 +497,32 @@ def work_submit(
     files=(),
     previous: CreativeWork | None = None,
 ) -> CreativeWork:
-    """Submit creative work (version 1) or the next version of work to revise."""
+    """Submit creative work (version 1) or the next version of work to revise.
+
+    The files are stored inside the transaction and kept only if it commits
+    (agency.files.files_kept_only_on_commit): a refusal or error after the
+    save leaves no file in storage."""
+    with files_kept_only_on_commit() as keep, transaction.atomic():
+        return _work_submit(
+            actor=actor,
+            brief=brief,
+            title=title,
+            description=description,
+            files=files,
+            previous=previous,
+            keep=keep,
+        )
+
+
+def _work_submit(*, actor, brief, title, description, files, previous, keep) -> CreativeWork:
     deny_unless(brief_access_for(actor, brief).can_submit_work)
     _lock(brief)
-    if brief.status not in (S.BRIEFED, S.IN_PROGRESS):
+    if brief.status not in WORK_OPEN_STATES:
         raise DomainError(ERR_WORK_NOT_OPEN)
     files = list(files or [])
     if not files:
         raise DomainError(ERR_NO_FILES)
+    kinds = _check_files(files)
     version = 1
     if previous is not None:
         previous = CreativeWork.objects.select_for_update().get(pk=previous.pk)
@@ -517,7 +537,7 @@ def work_submit(
         previous=previous,
         submitted_by=actor,
     )
-    _store_files(work, files)
+    _store_files(work, files, kinds, keep)
     if previous is not None:
         previous.status = CreativeWork.Status.SUPERSEDED
         previous.save(update_fields=["status"])
@@ -575,7 +595,7 @@ def work_judge(
     else:
         deny_unless(False)
     work = CreativeWork.objects.select_for_update().select_related("brief").get(pk=work.pk)
-    if work.brief.status not in (S.BRIEFED, S.IN_PROGRESS):
+    if work.brief.status not in WORK_OPEN_STATES:
         raise DomainError(ERR_BRIEF_NOT_OPEN)
     if work.status != CreativeWork.Status.SUBMITTED:
         raise DomainError(ERR_NOT_SUBMITTED)
@@ -611,7 +631,7 @@ def work_judge(
     if work.status == CreativeWork.Status.SUBMITTED:
         # On strategy: now the creative director judges "good enough?".
         _notify(
-            users_for_step(brief.client, [Role.CREATIVE_DIRECTOR]),
+            team_members(brief.client, [Role.CREATIVE_DIRECTOR]),
             "judge_quality",
             brief,
             actor=actor,
@@ -643,7 +663,7 @@ def _disputed_no(work: CreativeWork) -> Judgment | None:
 def _escalation_deciders(esc: Escalation) -> list:
     """Who is asked to decide: the independent department heads, else the MD."""
     heads = list(escalation_heads(esc))
-    return heads or list(User.objects.filter(role=Role.MD, is_active=True))
+    return heads or list(users_with_role(Role.MD))
 
 
 @transaction.atomic
@@ -776,7 +796,7 @@ def escalation_contest(*, actor: User, escalation: Escalation, statement: str) -
     work.save(update_fields=["status"])
     timeline_record(obj=esc, action="contested", actor=actor, comment=statement)
     _notify(
-        User.objects.filter(role=Role.MD, is_active=True),
+        users_with_role(Role.MD),
         "escalation_contested",
         work.brief,
         actor=actor,
@@ -790,10 +810,7 @@ def escalation_contest(*, actor: User, escalation: Escalation, statement: str) -
 
 
 def _check_owner(brief: Brief, owner) -> None:
-    if (
-        owner is not None
-        and not TeamMembership.objects.filter(client=brief.client, user=owner).exists()
-    ):
+    if owner is not None and not team_members(brief.client).filter(pk=owner.pk).exists():
         raise DomainError(ERR_OWNER_NOT_ON_TEAM)
 
 
@@ -804,7 +821,7 @@ def job_create(
     """A job with the template's stages; the first stage starts now."""
     deny_unless(brief_access_for(actor, brief).can_move_jobs)
     _lock(brief)
-    if brief.status not in BRIEFED_STATES or brief.status == S.CLOSED:
+    if brief.status not in JOB_STATES:
         raise DomainError(ERR_JOB_STATE)
     _check_owner(brief, owner)
     if not template.steps.exists():

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import client_get_for_user
-from agency.errors import DomainError
+from agency.actions import render_form, run_and_redirect, run_service
 from agency.pdf import pdf_response, render_pdf
 from agency.permissions import NOT_FOUND, deny_unless
-from agency.timeline import timeline_for
+from agency.timeline import labelled_timeline
 
-from . import services
+from . import approvers, services
 from .forms import (
     AgreementForm,
     BriefCreateForm,
@@ -32,7 +32,7 @@ from .forms import (
     StatementForm,
     WorkForm,
 )
-from .labels import with_labels
+from .labels import ACTION_LABELS
 from .models import Brief, CreativeWork, JobStage, Judgment
 from .selectors import (
     brief_access_for_client,
@@ -49,30 +49,26 @@ from .selectors import (
 PAGE_SIZE = 25
 
 
-def _form_page(request, form, *, title, brief=None, back=None, intro="", multipart=False):
-    return render(
+def _form(request, form, *, title, brief=None, back=None, **kwargs):
+    """The one form page (agency.actions.render_form) with the brief's header."""
+    crumbs = [(_("Briefs"), reverse("briefs:brief_list"))]
+    if brief is not None:
+        crumbs.append((brief.title, brief.get_absolute_url()))
+    return render_form(
         request,
-        "briefs/form.html",
-        {
-            "form": form,
-            "title": title,
-            "brief": brief,
-            "back": back or (brief.get_absolute_url() if brief else ""),
-            "intro": intro,
-            "multipart": multipart,
-        },
+        form,
+        title=title,
+        back=back or (brief.get_absolute_url() if brief else ""),
+        breadcrumbs=crumbs,
+        head="briefs/_head.html",
+        script="js/briefs.js",
+        form_marker="briefs",
+        **kwargs,
     )
 
 
-def _run(request, fn, success, redirect_to, **kwargs):
-    """Call a service; a DomainError becomes an error message, never a 500."""
-    try:
-        result = fn(actor=request.user, **kwargs)
-    except DomainError as e:
-        messages.error(request, e.message)
-        return None, redirect(redirect_to)
-    messages.success(request, success)
-    return result, None
+def _events(obj):
+    return labelled_timeline(obj, ACTION_LABELS)
 
 
 # ---------------------------------------------------------------- briefs
@@ -107,14 +103,16 @@ def brief_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         client = data.pop("client")
-        try:
-            brief = services.brief_create(actor=request.user, client=client, data=data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Brief created as a draft."))
+        ok, brief = run_service(
+            request,
+            services.brief_create,
+            success=_("Brief created as a draft."),
+            client=client,
+            data=data,
+        )
+        if ok:
             return redirect(brief)
-    return _form_page(request, form, title=_("New brief"), back=reverse("briefs:brief_list"))
+    return _form(request, form, title=_("New brief"), back=reverse("briefs:brief_list"))
 
 
 def brief_detail(request, pk):
@@ -122,9 +120,12 @@ def brief_detail(request, pk):
     context = {
         "brief": brief,
         "access": access,
-        "events": with_labels(timeline_for(brief)),
+        "events": _events(brief),
         **brief_detail_data(brief, access),
         "S": Brief.Status,
+        # Who is asked to act now (briefs.approvers: the same list that is emailed).
+        "at_approval_step": brief.status in approvers.APPROVAL_STATES,
+        "waiting_for": approvers.approvers(brief),
     }
     return render(request, "briefs/brief_detail.html", context)
 
@@ -139,11 +140,8 @@ def brief_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in services.BRIEF_FIELDS if k in form.cleaned_data}
         brief.refresh_from_db()
-        try:
-            brief = services.brief_update(actor=request.user, brief=brief, data=data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        ok, brief = run_service(request, services.brief_update, brief=brief, data=data)
+        if ok:
             if brief.status == Brief.Status.DRAFT and brief.return_reason and brief.returned_by:
                 messages.warning(request, brief.return_reason)
             messages.success(request, _("Brief saved."))
@@ -154,7 +152,9 @@ def brief_edit(request, pk):
             "This brief is past draft. Changing a strategy field returns it to draft: "
             "the creative review, approval, signature and client agreement start again."
         )
-    return _form_page(request, form, title=_("Edit brief"), brief=brief, intro=intro)
+    return _form(
+        request, form, title=_("Edit brief"), brief=brief, intro=intro, intro_level="warning"
+    )
 
 
 def _simple_post(service, success):
@@ -166,8 +166,7 @@ def _simple_post(service, success):
         kwargs = {"brief": brief}
         if service is not services.brief_submit:
             kwargs["comment"] = comment
-        _result, error = _run(request, service, success, brief.get_absolute_url(), **kwargs)
-        return error or redirect(brief)
+        return run_and_redirect(request, service, brief, success=success, **kwargs)
 
     return view
 
@@ -183,17 +182,16 @@ def brief_creative_review(request, pk):
     deny_unless(access.can_creative_review)
     form = CreativeReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _r, error = _run(
+        return run_and_redirect(
             request,
             services.brief_creative_review,
-            _("Your review of the strategy is recorded."),
             brief.get_absolute_url(),
+            success=_("Your review of the strategy is recorded."),
             brief=brief,
             agree=form.cleaned_data["agree"],
             comment=form.cleaned_data["comment"],
         )
-        return error or redirect(brief)
-    return _form_page(request, form, title=_("Review the strategy"), brief=brief)
+    return _form(request, form, title=_("Review the strategy"), brief=brief)
 
 
 def brief_agreement(request, pk):
@@ -202,19 +200,18 @@ def brief_agreement(request, pk):
     form = AgreementForm(request.POST or None, brief=brief)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        _r, error = _run(
+        return run_and_redirect(
             request,
             services.brief_record_agreement,
-            _("Client agreement recorded."),
             brief.get_absolute_url(),
+            success=_("Client agreement recorded."),
             brief=brief,
             contact=d["contact"],
             agreed_on=d["agreed_on"],
             via=d["via"],
             note=d["note"],
         )
-        return error or redirect(brief)
-    return _form_page(request, form, title=_("Record the client's agreement"), brief=brief)
+    return _form(request, form, title=_("Record the client's agreement"), brief=brief)
 
 
 def brief_planner_review(request, pk):
@@ -222,18 +219,17 @@ def brief_planner_review(request, pk):
     deny_unless(access.can_planner_review)
     form = PlannerReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _r, error = _run(
+        return run_and_redirect(
             request,
             services.brief_planner_review,
-            _("Planner review recorded."),
             brief.get_absolute_url(),
+            success=_("Planner review recorded."),
             brief=brief,
             checklist=form.checklist,
             score=form.cleaned_data["score"],
             comment=form.cleaned_data["comment"],
         )
-        return error or redirect(brief)
-    return _form_page(request, form, title=_("Planner review"), brief=brief)
+    return _form(request, form, title=_("Planner review"), brief=brief)
 
 
 def brief_send_back(request, pk):
@@ -241,16 +237,15 @@ def brief_send_back(request, pk):
     deny_unless(access.can_planner_review)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _r, error = _run(
+        return run_and_redirect(
             request,
             services.brief_send_back,
-            _("Brief sent back to draft."),
             brief.get_absolute_url(),
+            success=_("Brief sent back to draft."),
             brief=brief,
             reason=form.cleaned_data["comment"],
         )
-        return error or redirect(brief)
-    return _form_page(request, form, title=_("Send the brief back to draft"), brief=brief)
+    return _form(request, form, title=_("Send the brief back to draft"), brief=brief)
 
 
 def brief_brief(request, pk):
@@ -258,17 +253,16 @@ def brief_brief(request, pk):
     deny_unless(access.can_edit)
     form = BriefCreativesForm(request.POST or None, brief=brief)
     if request.method == "POST" and form.is_valid():
-        _r, error = _run(
+        return run_and_redirect(
             request,
             services.brief_brief_creatives,
-            _("The creative team is briefed."),
             brief.get_absolute_url(),
+            success=_("The creative team is briefed."),
             brief=brief,
             creatives=form.cleaned_data["creatives"],
             comment=form.cleaned_data["comment"],
         )
-        return error or redirect(brief)
-    return _form_page(request, form, title=_("Brief the creative team"), brief=brief)
+    return _form(request, form, title=_("Brief the creative team"), brief=brief)
 
 
 def brief_pdf(request, pk):
@@ -292,22 +286,20 @@ def work_create(request, pk, previous_pk=None):
     initial = {"title": previous.title} if previous else None
     form = WorkForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            work = services.work_submit(
-                actor=request.user,
-                brief=brief,
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                files=form.cleaned_data["files"],
-                previous=previous,
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("Creative work submitted."))
+        ok, work = run_service(
+            request,
+            services.work_submit,
+            success=_("Creative work submitted."),
+            brief=brief,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+            files=form.cleaned_data["files"],
+            previous=previous,
+        )
+        if ok:
             return redirect(work)
     title = _("Submit the next version") if previous else _("Submit creative work")
-    return _form_page(request, form, title=title, brief=brief, multipart=True)
+    return _form(request, form, title=title, brief=brief, multipart=True)
 
 
 def work_detail(request, pk):
@@ -340,7 +332,7 @@ def work_detail(request, pk):
             "escalations": escalations,
             "may_escalate": may_escalate,
             "versions": _versions(work),
-            "events": with_labels(timeline_for(work)),
+            "events": _events(work),
             "W": CreativeWork.Status,
         },
     )
@@ -374,20 +366,19 @@ def work_judge(request, pk, level):
     form = JudgmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        _r, error = _run(
+        return run_and_redirect(
             request,
             services.work_judge,
-            _("Judgment recorded."),
             work.get_absolute_url(),
+            success=_("Judgment recorded."),
             work=work,
             level=level,
             verdict=d["verdict"],
             reason=d["reason"],
             comment=d["comment"],
         )
-        return error or redirect(work)
     title = Judgment.Level(level).label
-    return _form_page(request, form, title=title, brief=work.brief, back=work.get_absolute_url())
+    return _form(request, form, title=title, brief=work.brief, back=work.get_absolute_url())
 
 
 def file_download(request, pk):
@@ -418,16 +409,17 @@ def escalation_raise(request, pk):
     deny_unless(access.can_judge_strategy or access.can_judge_quality)
     form = StatementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        esc, error = _run(
+        ok, esc = run_service(
             request,
             services.escalation_raise,
-            _("Escalated to the department head."),
-            work.get_absolute_url(),
+            success=_("Escalated to the department head."),
             work=work,
             statement=form.cleaned_data["statement"],
         )
-        return error or redirect("briefs:escalation_detail", esc.pk)
-    return _form_page(
+        if not ok:
+            return redirect(work.get_absolute_url())
+        return redirect("briefs:escalation_detail", esc.pk)
+    return _form(
         request,
         form,
         title=_("Escalate the disagreement"),
@@ -450,7 +442,7 @@ def escalation_detail(request, pk):
             and esc.status == esc.Status.DECIDED,
             "decision_form": DecisionForm(),
             "statement_form": StatementForm(),
-            "events": with_labels(timeline_for(esc)),
+            "events": _events(esc),
         },
     )
 
@@ -463,16 +455,15 @@ def escalation_decide(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a decision and give your reasons."))
         return redirect("briefs:escalation_detail", esc.pk)
-    _r, error = _run(
+    return run_and_redirect(
         request,
         services.escalation_decide,
-        _("Decision recorded."),
         esc.get_absolute_url(),
+        success=_("Decision recorded."),
         escalation=esc,
         decision=form.cleaned_data["decision"],
         comment=form.cleaned_data["comment"],
     )
-    return error or redirect("briefs:escalation_detail", esc.pk)
 
 
 @require_POST
@@ -483,15 +474,14 @@ def escalation_contest(request, pk):
     if not form.is_valid():
         messages.error(request, services.ERR_STATEMENT_REQUIRED)
         return redirect("briefs:escalation_detail", esc.pk)
-    _r, error = _run(
+    return run_and_redirect(
         request,
         services.escalation_contest,
-        _("Sent to the MD for a final decision."),
         esc.get_absolute_url(),
+        success=_("Sent to the MD for a final decision."),
         escalation=esc,
         statement=form.cleaned_data["statement"],
     )
-    return error or redirect("briefs:escalation_detail", esc.pk)
 
 
 # ---------------------------------------------------------------- jobs
@@ -503,18 +493,19 @@ def job_create(request, pk):
     form = JobForm(request.POST or None, brief=brief)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        job, error = _run(
+        ok, job = run_service(
             request,
             services.job_create,
-            _("Job created."),
-            brief.get_absolute_url(),
+            success=_("Job created."),
             brief=brief,
             template=d["template"],
             title=d["title"],
             owner=d["owner"],
         )
-        return error or redirect(job)
-    return _form_page(request, form, title=_("New job"), brief=brief)
+        if not ok:
+            return redirect(brief.get_absolute_url())
+        return redirect(job)
+    return _form(request, form, title=_("New job"), brief=brief)
 
 
 def job_detail(request, pk):
@@ -534,7 +525,7 @@ def job_detail(request, pk):
                 )
             ),
             "handoff_form": HandOffForm(brief=job.brief) if access.can_move_jobs else None,
-            "events": with_labels(timeline_for(job)),
+            "events": _events(job),
         },
     )
 
@@ -549,17 +540,16 @@ def job_stage_edit(request, pk, stage_pk):
     form = StageForm(request.POST or None, instance=stage, brief=job.brief)
     if request.method == "POST" and form.is_valid():
         stage.refresh_from_db()
-        _r, error = _run(
+        return run_and_redirect(
             request,
             services.job_stage_update,
-            _("Stage saved."),
             job.get_absolute_url(),
+            success=_("Stage saved."),
             stage=stage,
             owner=form.cleaned_data["owner"],
             due_date=form.cleaned_data["due_date"],
         )
-        return error or redirect(job)
-    return _form_page(
+    return _form(
         request, form, title=stage.display_name, brief=job.brief, back=job.get_absolute_url()
     )
 
@@ -572,13 +562,12 @@ def job_hand_off(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose someone on the team."))
         return redirect(job)
-    _r, error = _run(
+    return run_and_redirect(
         request,
         services.job_hand_off,
-        _("Handed off."),
         job.get_absolute_url(),
+        success=_("Handed off."),
         job=job,
         to_user=form.cleaned_data["to_user"],
         note=form.cleaned_data["note"],
     )
-    return error or redirect(job)

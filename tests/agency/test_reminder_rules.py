@@ -368,3 +368,22 @@ def test_a_brief_sent_back_and_resubmitted_waits_afresh(cast, at):
     brief.save()
     assert at(aware(2026, 3, 6, 10, 0), "brief_approval_waiting") == {}
     assert names(at(aware(2026, 3, 9, 10, 0), "brief_approval_waiting")) == {"cast-cd"}
+
+
+def test_a_brief_whose_only_ad_was_deactivated_reminds_the_md_not_the_departed(cast, at):
+    """Offboarding deactivates the AD: the MD is chased (briefs.approvers), never
+    the departed ADs, nor the crossover (AD on another client, AM here)."""
+    cast.ad.is_active = False
+    cast.ad.save()
+    brief_at(cast, Brief.Status.STRATEGY_REVIEW, creative_agreed_at=aware(2026, 3, 2, 10, 0))
+    assert names(at(aware(2026, 3, 4, 10, 0), "brief_approval_waiting")) == {"cast-md"}
+
+
+def test_a_brief_whose_strategy_the_md_approved_reminds_the_bd_to_sign_not_the_md(cast, at):
+    brief_at(
+        cast,
+        Brief.Status.APPROVED,
+        approved_at=aware(2026, 3, 2, 10, 0),
+        approved_by=cast.md,
+    )
+    assert names(at(aware(2026, 3, 4, 10, 0), "brief_approval_waiting")) == {"cast-bd"}
