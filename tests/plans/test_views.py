@@ -335,12 +335,14 @@ def test_create_form_defaults_to_next_year_from_december(cast, as_user):
     assert response.context["form"].initial["year"] == 2027
 
 
-def test_creating_a_duplicate_plan_is_a_form_error(cast, as_user, draft_plan):
+def test_creating_a_duplicate_plan_is_refused_with_a_message(cast, as_user, draft_plan):
     response = as_user(cast.am).post(
         reverse("plans:plan_create", args=[cast.client.pk]), {"year": draft_plan.year}
     )
-    assert response.status_code == 200
-    assert response.context["form"].errors["year"]
+    assert response.status_code == 200  # the form again, with the refusal above it
+    assert messages_of(response) == [
+        str(services.ERR_PLAN_EXISTS) % {"year": draft_plan.year}
+    ]
     assert AccountPlan.objects.count() == 1
 
 
