@@ -52,6 +52,9 @@ class PlanReviewInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(AccountPlan)
 class AccountPlanAdmin(admin.ModelAdmin):

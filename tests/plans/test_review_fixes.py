@@ -5,8 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans import services
-from plans.forms import ERR_ROW_GONE
 from plans.approvers import REVIEW, SIGNOFF, plans_awaiting
+from plans.forms import ERR_ROW_GONE
 from plans.views import ERR_NOT_SAVED
 
 from .factories import ActivityFactory, PhaseGoalFactory, StrategyFactory

@@ -8,8 +8,8 @@ from agency.errors import DomainError
 from agency.models import TimelineEvent
 from agency.timeline import timeline_for
 from plans import services
-from plans.models import AccountPlan, PlanReview
 from plans.approvers import REVIEW, SIGNOFF, plans_awaiting
+from plans.models import AccountPlan, PlanReview
 from plans.selectors import approved_plan_for, approved_strategies_for
 from plans.services import RowChanges
 
