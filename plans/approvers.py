@@ -26,7 +26,7 @@ Segregation of duties (issue 18):
 Everything that asks "who may act" calls this module: the access checks
 (`selectors.plan_access_for_client`), the services' refusals and notify
 targets, the dashboard (`providers`) and the reminder (`reminders`). Each rule
-is the pure `_Facts` method below; the loaders only fetch the facts (in bulk
+is the pure `PlanFacts` method below; the loaders only fetch the facts (in bulk
 for lists, so a list costs a fixed number of queries).
 """
 
@@ -120,7 +120,7 @@ class _Team:
 
 
 @dataclass
-class _Facts:
+class PlanFacts:
     """Everything the rules need about one plan."""
 
     plan: AccountPlan
@@ -166,6 +166,21 @@ class _Facts:
             any(u.pk == user.pk for u in self.team.reviewers(role))
             and user.pk not in self.authors
             and not self.reviewed_by(user)
+        )
+
+    def may_review(self, user) -> bool:
+        return (
+            self.plan.status == AccountPlan.Status.SUBMITTED
+            and user.is_authenticated
+            and user.is_active
+            and self.review_refusal(user)[0] is not None
+        )
+
+    def may_sign_off(self, user) -> bool:
+        return (
+            self.plan.status == AccountPlan.Status.SUBMITTED
+            and signs_off(user)
+            and self.sign_off_refusal(user) is None
         )
 
     def sign_off_refusal(self, user):
@@ -229,11 +244,18 @@ def current_reviews(plan: AccountPlan) -> dict[str, PlanReview]:
     }
 
 
-def _facts(plan: AccountPlan) -> _Facts:
-    return _Facts(plan=plan, team=_team(plan.client), reviews=current_reviews(plan))
+def _facts(plan: AccountPlan) -> PlanFacts:
+    return PlanFacts(plan=plan, team=_team(plan.client), reviews=current_reviews(plan))
 
 
-def _facts_for(plans: list[AccountPlan]) -> list[_Facts]:
+def plan_facts(plan: AccountPlan) -> PlanFacts:
+    """The facts of one plan, loaded once, for a page that asks several questions
+    (`.may_review(user)`, `.may_sign_off(user)`, `.sign_off_refusal(user)`,
+    `.missing_reviews()`, `.all_agreed()`, `.waiting()`)."""
+    return _facts(plan)
+
+
+def _facts_for(plans: list[AccountPlan]) -> list[PlanFacts]:
     """The facts of many plans in three queries (reviews, teams, MDs)."""
     teams = _teams({p.client_id for p in plans}, mds=_active_mds())
     by_plan: dict = {p.pk: {} for p in plans}
@@ -241,7 +263,7 @@ def _facts_for(plans: list[AccountPlan]) -> list[_Facts]:
     for r in PlanReview.objects.filter(plan__in=[p.pk for p in plans]).select_related("reviewer"):
         if r.round == rounds[r.plan_id]:
             by_plan[r.plan_id][r.role] = r
-    return [_Facts(plan=p, team=teams[p.client_id], reviews=by_plan[p.pk]) for p in plans]
+    return [PlanFacts(plan=p, team=teams[p.client_id], reviews=by_plan[p.pk]) for p in plans]
 
 
 # ------------------------------------------------------------------ the API
@@ -289,18 +311,13 @@ def all_agreed(plan: AccountPlan) -> bool:
 
 
 def may_review(user, plan: AccountPlan) -> bool:
-    if plan.status != AccountPlan.Status.SUBMITTED or not review_roles(user, plan.client):
-        return False
-    role, _refusal = review_refusal(user, plan)
-    return role is not None
+    """`user` may agree or object to `plan` now."""
+    return _facts(plan).may_review(user)
 
 
 def may_sign_off(user, plan: AccountPlan) -> bool:
-    return (
-        plan.status == AccountPlan.Status.SUBMITTED
-        and signs_off(user)
-        and sign_off_refusal(user, plan) is None
-    )
+    """`user` may sign `plan` off now."""
+    return _facts(plan).may_sign_off(user)
 
 
 def missing_reviews(plan: AccountPlan) -> list[tuple[str, list]]:

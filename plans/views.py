@@ -122,30 +122,29 @@ def plan_create(request, client_pk):
     )
 
 
-def pending_reviews(plan) -> list[tuple[str, list]]:
+def pending_reviews(facts) -> list[tuple[str, list]]:
     """(role label, people) still to review this submission, so everyone sees who."""
     return [
-        (PlanReview.ReviewerRole(role).label, people)
-        for role, people in approvers.missing_reviews(plan)
+        (PlanReview.ReviewerRole(role).label, people) for role, people in facts.missing_reviews()
     ]
 
 
 def plan_detail(request, pk):
     plan, access = plan_get_for_user(request.user, pk)
     data = plan_detail_data(plan)
+    facts = approvers.plan_facts(plan)
     submitted = plan.status == AccountPlan.Status.SUBMITTED
-    sign_off_refusal = approvers.sign_off_refusal(request.user, plan) if submitted else None
     context = {
         "plan": plan,
         "access": access,
         **data,
         "events": timeline_events(plan),
-        "all_agreed": services.plan_all_agreed(plan),
+        "all_agreed": facts.all_agreed(),
         "missing": services.plan_missing_parts(plan) if plan.is_editable else [],
-        "pending_reviews": pending_reviews(plan),
-        "may_review": access.can_review and approvers.may_review(request.user, plan),
-        "may_sign_off": access.can_sign_off and submitted and sign_off_refusal is None,
-        "sign_off_refusal": sign_off_refusal,
+        "pending_reviews": pending_reviews(facts),
+        "may_review": access.can_review and facts.may_review(request.user),
+        "may_sign_off": access.can_sign_off and facts.may_sign_off(request.user),
+        "sign_off_refusal": facts.sign_off_refusal(request.user) if submitted else None,
         "review_form": ReviewForm(),
         "sign_off_form": SignOffForm(),
         "return_form": ReturnForm(),
