@@ -376,3 +376,17 @@ def test_sign_off_before_everyone_agreed_is_refused_with_its_own_error(cast, sub
         services.plan_sign_off, services.ERR_NOT_ALL_AGREED, actor=cast.md, plan=submitted_plan
     )
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("action", ["plan_review", "plan_sign_off", "plan_return"])
+def test_the_crossover_member_may_not_review_or_sign_off_here(
+    cast, as_user, submitted_plan, action
+):
+    """AD by agency role and on another client's team, AM on this one: 403, nothing changed."""
+    before = snapshot()
+    response = as_user(cast.crossover).post(
+        reverse(f"plans:{action}", args=[submitted_plan.pk]),
+        {"decision": "agree", "reason": "x", "comment": "x"},
+    )
+    assert response.status_code == 403
+    assert snapshot() == before
