@@ -161,8 +161,13 @@ class RowFormSet(BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        # A hidden row id that no longer exists: a row deleted by a concurrent save.
-        form.fields[self._pk_field.name].error_messages["invalid_choice"] = ERR_ROW_GONE
+        pk = form.fields[self._pk_field.name]
+        # Only this plan's rows: Django's row id field accepts any row of the
+        # model, so another plan's (another client's) row id in a hand-made POST
+        # would be taken as a new row instead of refused.
+        pk.queryset = self.model._default_manager.filter(plan=self.instance)
+        # A hidden row id not among them: a row deleted by a concurrent save (or a foreign id).
+        pk.error_messages["invalid_choice"] = ERR_ROW_GONE
 
     def changes(self) -> RowChanges:
         changes = RowChanges()

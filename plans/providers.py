@@ -7,16 +7,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Client, TeamMembership
 from agency.client_panels import Panel
 from agency.dashboard import Item, Section
-from agency.roles import ACCOUNT_SERVICE, Role
+from agency.roles import ACCOUNT_SERVICE
 
+from . import approvers
 from .models import AccountPlan
-from .selectors import (
-    current_approved_plan,
-    phase_goal_progress,
-    plan_access_for_client,
-    plans_awaiting_review_by,
-    plans_awaiting_sign_off,
-)
+from .selectors import current_approved_plan, phase_goal_progress, plan_access_for_client
 
 
 def _plan_item(plan: AccountPlan) -> Item:
@@ -52,7 +47,8 @@ def dashboard_provider(user) -> list[Section]:
     if not user.is_authenticated:
         return []
     sections = []
-    review = list(plans_awaiting_review_by(user)[:20])
+    awaiting = approvers.plans_awaiting(user)
+    review = [p for p in awaiting if p.awaiting.stage == approvers.REVIEW][:20]
     if review:
         sections.append(
             Section(
@@ -61,16 +57,15 @@ def dashboard_provider(user) -> list[Section]:
                 order=20,
             )
         )
-    if user.role == Role.MD:
-        sign = list(plans_awaiting_sign_off()[:20])
-        if sign:
-            sections.append(
-                Section(
-                    title=_("Account plans awaiting my sign-off"),
-                    items=[_plan_item(p) for p in sign],
-                    order=21,
-                )
+    sign = [p for p in awaiting if p.awaiting.stage == approvers.SIGNOFF][:20]
+    if sign:
+        sections.append(
+            Section(
+                title=_("Account plans awaiting my sign-off"),
+                items=[_plan_item(p) for p in sign],
+                order=21,
             )
+        )
     if user.role in ACCOUNT_SERVICE:
         year = timezone.localdate().year + 1
         missing = list(clients_without_next_year_plan(user)[:50])

@@ -6,10 +6,7 @@ Registered in PlansConfig.ready(). Who is waited on comes from plans.approvers.
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.reminders import unique_users
-from accounts.selectors import users_with_role
 from agency.reminders.base import DAY, Due, Rule, add_business_days
-from agency.roles import Role
 
 # An approval waiting longer than this is chased.
 WAIT_BUSINESS_DAYS = 2
@@ -27,16 +24,17 @@ class PlanApprovalWaiting(Rule):
         return AccountPlan.objects.select_related("client")
 
     def due(self, now):
+        from plans.approvers import with_waiting
         from plans.models import AccountPlan
 
         # At least two calendar days old; submitted plans are few (status index).
         qs = self.queryset().filter(
             status=AccountPlan.Status.SUBMITTED, submitted_at__lte=now - 2 * DAY
         )
-        plans = list(qs)
+        plans = with_waiting(qs)  # each with .awaiting, in a fixed number of queries
         logged = self.logged(plans)
         for plan in plans:
-            stage, since, _people = self.waiting(plan)
+            stage, since, _people = plan.awaiting
             if stage is None or add_business_days(since, WAIT_BUSINESS_DAYS) > now:
                 continue
             occurrence = f"{stage}-r{plan.review_round}"
@@ -44,30 +42,10 @@ class PlanApprovalWaiting(Rule):
                 yield Due(plan, occurrence)
 
     def waiting(self, plan):
-        """(stage, waiting since, approvers) of a submitted plan."""
-        from plans.models import PlanReview
-        from plans.selectors import (
-            business_reviewers,
-            creative_reviewers,
-            current_reviews,
-            required_review_roles,
-        )
+        """(stage, waiting since, people) of a submitted plan: plans.approvers decides."""
+        from plans.approvers import waiting_on
 
-        reviews = current_reviews(plan)
-        if any(r.decision == PlanReview.Decision.OBJECT for r in reviews.values()):
-            return None, None, []
-        missing = [role for role in required_review_roles(plan.client) if role not in reviews]
-        if missing:
-            people = []
-            for role in missing:
-                people += list(
-                    business_reviewers(plan.client)
-                    if role == PlanReview.ReviewerRole.BUSINESS
-                    else creative_reviewers(plan.client)
-                )
-            return "review", plan.submitted_at, unique_users(people)
-        last = max(r.created_at for r in reviews.values())
-        return "signoff", last, list(users_with_role(Role.MD))
+        return waiting_on(plan)
 
     def recipients(self, obj, occurrence):
         stage, _since, people = self.waiting(obj)

@@ -1,21 +1,23 @@
 """Permission-scoped reads of account plans.
 
 `plan_get_for_user` is THE permission helper for a plan and everything under
-it (rows, reviews, PDF). Other apps call `approved_plan_for` and
+it (rows, reviews, PDF). Who reviews and signs off, and which plans wait on
+whom, is `plans.approvers`. Other apps call `approved_plan_for` and
 `approved_strategies_for`: keep their names and signatures stable.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from accounts.models import Client, TeamMembership, User
+from accounts.models import Client
 from accounts.selectors import ClientAccess, client_access, client_work_ids_for
 from agency.permissions import NOT_FOUND, object_or_404
 from agency.roles import ACCOUNT_SERVICE, Role
 
-from .models import AccountPlan, PhaseGoal, PlanReview, Strategy
+from . import approvers
+from .models import AccountPlan, PhaseGoal, Strategy
 
 
 @dataclass(frozen=True)
@@ -33,54 +35,16 @@ class PlanAccess:
         return bool(self.review_roles)
 
 
-def business_reviewers(client: Client) -> QuerySet[User]:
-    """The BD on the team; without one, the MD reviews in the BD's stead."""
-    bds = User.objects.filter(
-        is_active=True, memberships__client=client, memberships__team_role=Role.BD
-    )
-    if bds.exists():
-        return bds
-    return User.objects.filter(is_active=True, role=Role.MD)
-
-
-def creative_reviewers(client: Client) -> QuerySet[User]:
-    """The creative director(s) on the team."""
-    return User.objects.filter(
-        is_active=True,
-        memberships__client=client,
-        memberships__team_role=Role.CREATIVE_DIRECTOR,
-    )
-
-
-def required_review_roles(client: Client) -> list[str]:
-    """The review roles a submission needs: business always; creative if a CD is on the team."""
-    roles = [PlanReview.ReviewerRole.BUSINESS.value]
-    if creative_reviewers(client).exists():
-        roles.append(PlanReview.ReviewerRole.CREATIVE.value)
-    return roles
-
-
 def plan_access_for_client(user, client: Client) -> PlanAccess:
+    """Who may do what, by role (PERMISSIONS.md); who reviews comes from plans.approvers."""
     access = client_access(user, client)
-    membership = access.membership
-    team_role = membership.team_role if membership else None
-    roles: list[str] = []
-    if access.can_view_work:
-        # Same rule as business_reviewers(): an inactive BD does not count, or
-        # nobody could review the plan.
-        bd_on_team = TeamMembership.objects.filter(
-            client=client, team_role=Role.BD, user__is_active=True
-        ).exists()
-        if team_role == Role.BD or (user.role == Role.MD and not bd_on_team):
-            roles.append(PlanReview.ReviewerRole.BUSINESS.value)
-        if team_role == Role.CREATIVE_DIRECTOR:
-            roles.append(PlanReview.ReviewerRole.CREATIVE.value)
+    team_role = access.team_role
     return PlanAccess(
         client=access,
         can_view=access.can_view_work,
         can_edit=access.can_view_work and team_role in ACCOUNT_SERVICE,
-        review_roles=tuple(roles),
-        can_sign_off=access.can_view_work and user.role == Role.MD,
+        review_roles=approvers.review_roles(user, client) if access.can_view_work else (),
+        can_sign_off=access.can_view_work and approvers.signs_off(user),
     )
 
 
@@ -129,11 +93,6 @@ def plan_detail_data(plan: AccountPlan) -> dict:
     }
 
 
-def current_reviews(plan: AccountPlan) -> dict[str, PlanReview]:
-    """This submission's reviews by role."""
-    return {r.role: r for r in plan.reviews.filter(round=plan.review_round)}
-
-
 def approved_plan_for(client: Client, year: int) -> AccountPlan | None:
     """The latest approved revision of the client's plan for `year`, or None."""
     return (
@@ -158,62 +117,6 @@ def approved_strategies_for(client: Client) -> QuerySet[Strategy]:
     if plan is None:
         return Strategy.objects.none()
     return plan.strategies.order_by("position", "pk")
-
-
-def plans_awaiting_review_by(user) -> QuerySet[AccountPlan]:
-    """Submitted plans this user reviews and has not yet reviewed in this round."""
-    if not user.is_authenticated:
-        return AccountPlan.objects.none()
-    bd_clients = TeamMembership.objects.filter(user=user, team_role=Role.BD).values("client_id")
-    cd_clients = TeamMembership.objects.filter(user=user, team_role=Role.CREATIVE_DIRECTOR).values(
-        "client_id"
-    )
-    business = Q(client_id__in=bd_clients)
-    if user.role == Role.MD:
-        # The MD reviews as the business reviewer only where no BD is on the team.
-        with_bd = TeamMembership.objects.filter(team_role=Role.BD, user__is_active=True).values(
-            "client_id"
-        )
-        business |= ~Q(client_id__in=with_bd)
-    base = AccountPlan.objects.filter(status=AccountPlan.Status.SUBMITTED).select_related("client")
-    business_pending = base.filter(business).exclude(
-        pk__in=_reviewed_in_round(PlanReview.ReviewerRole.BUSINESS)
-    )
-    creative_pending = base.filter(client_id__in=cd_clients).exclude(
-        pk__in=_reviewed_in_round(PlanReview.ReviewerRole.CREATIVE)
-    )
-    return (business_pending | creative_pending).distinct().order_by("submitted_at", "pk")
-
-
-def _reviewed_in_round(role: str):
-    return PlanReview.objects.filter(role=role, round=F("plan__review_round")).values("plan_id")
-
-
-def plans_awaiting_sign_off() -> QuerySet[AccountPlan]:
-    """Submitted plans where every required review of this round agrees."""
-    plans = AccountPlan.objects.filter(status=AccountPlan.Status.SUBMITTED).select_related("client")
-    objected = PlanReview.objects.filter(
-        decision=PlanReview.Decision.OBJECT, round=F("plan__review_round")
-    ).values("plan_id")
-    agreed_business = PlanReview.objects.filter(
-        role=PlanReview.ReviewerRole.BUSINESS,
-        decision=PlanReview.Decision.AGREE,
-        round=F("plan__review_round"),
-    ).values("plan_id")
-    agreed_creative = PlanReview.objects.filter(
-        role=PlanReview.ReviewerRole.CREATIVE,
-        decision=PlanReview.Decision.AGREE,
-        round=F("plan__review_round"),
-    ).values("plan_id")
-    has_cd = TeamMembership.objects.filter(
-        team_role=Role.CREATIVE_DIRECTOR, user__is_active=True
-    ).values("client_id")
-    return (
-        plans.exclude(pk__in=objected)
-        .filter(pk__in=agreed_business)
-        .filter(Q(pk__in=agreed_creative) | ~Q(client_id__in=has_cd))
-        .order_by("submitted_at", "pk")
-    )
 
 
 def phase_goal_progress(plan: AccountPlan) -> dict:

@@ -6,7 +6,8 @@
     revision N+1, a draft copying every row.
 
 Each service re-checks the actor through `plan_access_for_client` (views
-check too, but a service must be safe on its own), locks the plan row,
+check too, but a service must be safe on its own); who may review or sign
+off THIS plan now, and who is told, comes from `plans.approvers`. It locks the plan row,
 guards the state, records the timeline in the same transaction and queues
 emails on commit (`notify`).
 """
@@ -20,21 +21,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, User
-from accounts.selectors import team_members, users_with_role
+from accounts.selectors import team_members
 from agency.errors import DomainError
 from agency.notifications import notify
 from agency.permissions import deny_unless
-from agency.roles import ACCOUNT_SERVICE, Role
 from agency.timeline import timeline_record
 
+from . import approvers
+
+# The refusals of "who may act now" are decided in approvers and raised here.
+from .approvers import ERR_ALREADY_REVIEWED as ERR_ALREADY_REVIEWED
+from .approvers import ERR_AUTHOR_REVIEWS as ERR_AUTHOR_REVIEWS
+from .approvers import ERR_AUTHOR_SIGNS_OFF as ERR_AUTHOR_SIGNS_OFF
+from .approvers import ERR_NOT_ALL_AGREED as ERR_NOT_ALL_AGREED
+from .approvers import ERR_REVIEW_GIVEN as ERR_REVIEW_GIVEN
+from .approvers import ERR_SECOND_REVIEW as ERR_SECOND_REVIEW
 from .models import AccountPlan, Activity, PhaseGoal, PlanReview, Strategy
-from .selectors import (
-    business_reviewers,
-    creative_reviewers,
-    current_reviews,
-    plan_access_for_client,
-    required_review_roles,
-)
+from .selectors import plan_access_for_client
 
 PLAN_FIELDS = ("posture", "annual_goals", "training_plan", "revenue_target", "cost_target")
 PHASE_GOAL_FIELDS = ("title", "measure", "due_date", "status")
@@ -61,10 +64,8 @@ ERR_INCOMPLETE = _(
     "Before submitting, the plan needs at least one annual goal, one phase goal and one strategy."
 )
 ERR_NOT_SUBMITTED = _("This plan is not waiting for review.")
-ERR_ALREADY_REVIEWED = _("You have already reviewed this submission.")
 ERR_OBJECTION_NEEDS_COMMENT = _("An objection must say why.")
 ERR_BAD_DECISION = _("Choose agree or object.")
-ERR_NOT_ALL_AGREED = _("The MD can sign off only when every reviewer has agreed.")
 ERR_RETURN_NEEDS_REASON = _("Returning a plan needs a reason.")
 ERR_REVISION_NOT_APPROVED = _("Only an approved plan can be revised.")
 ERR_REVISION_EXISTS = _("A newer revision of this plan already exists.")
@@ -102,10 +103,6 @@ def _locked(plan: AccountPlan) -> AccountPlan:
     return AccountPlan.objects.select_for_update().select_related("client").get(pk=plan.pk)
 
 
-def _account_team(client: Client):
-    return team_members(client, ACCOUNT_SERVICE)
-
-
 def plan_default_year() -> int:
     """From 1 December, new plans are for the coming year."""
     today = timezone.localdate()
@@ -116,14 +113,14 @@ def plan_default_year() -> int:
 def plan_create(*, actor: User, client: Client, year: int) -> AccountPlan:
     deny_unless(plan_access_for_client(actor, client).can_edit)
     if AccountPlan.objects.filter(client=client, year=year).exists():
-        raise DomainError(ERR_PLAN_EXISTS % {"year": year})
+        raise DomainError(ERR_PLAN_EXISTS, year=year)
     plan = AccountPlan(client=client, year=year, revision=1, created_by=actor)
     try:
         with transaction.atomic():
             plan.save()
     except IntegrityError:
         # Two people starting the same plan at once: the constraint decides.
-        raise DomainError(ERR_PLAN_EXISTS % {"year": year}) from None
+        raise DomainError(ERR_PLAN_EXISTS, year=year) from None
     timeline_record(obj=plan, action="created", actor=actor)
     return plan
 
@@ -235,9 +232,8 @@ def plan_submit(*, actor: User, plan: AccountPlan) -> AccountPlan:
         ]
     )
     timeline_record(obj=plan, action="submitted", actor=actor)
-    reviewers = [*business_reviewers(plan.client), *creative_reviewers(plan.client)]
     notify(
-        recipients=reviewers,
+        recipients=approvers.waiting_on(plan).people,
         template="plans/submitted",
         context={"plan": plan, "actor": actor},
         obj=plan,
@@ -246,18 +242,16 @@ def plan_submit(*, actor: User, plan: AccountPlan) -> AccountPlan:
 
 
 def plan_all_agreed(plan: AccountPlan) -> bool:
-    if plan.status != AccountPlan.Status.SUBMITTED:
-        return False
-    reviews = current_reviews(plan)
-    return all(
-        role in reviews and reviews[role].decision == PlanReview.Decision.AGREE
-        for role in required_review_roles(plan.client)
-    )
+    return approvers.all_agreed(plan)
 
 
 @transaction.atomic
 def plan_review(*, actor: User, plan: AccountPlan, decision: str, comment: str = "") -> PlanReview:
-    """The BD on the team (else the MD) and the CD on the team agree or object."""
+    """The BD on the team (else the MD) and the CD on the team agree or object.
+
+    One review per person and submission (plans.approvers says which role the
+    actor reviews as, and refuses the plan's author and a second review).
+    """
     access = plan_access_for_client(actor, plan.client)
     deny_unless(access.can_review)
     plan = _locked(plan)
@@ -268,36 +262,34 @@ def plan_review(*, actor: User, plan: AccountPlan, decision: str, comment: str =
         raise DomainError(ERR_BAD_DECISION)
     if decision == PlanReview.Decision.OBJECT and not comment:
         raise DomainError(ERR_OBJECTION_NEEDS_COMMENT)
-    done = current_reviews(plan)
-    roles = [r for r in access.review_roles if r not in done]
-    if not roles:
-        raise DomainError(ERR_ALREADY_REVIEWED)
-    review = None
-    for role in roles:
-        review = PlanReview.objects.create(
-            plan=plan,
-            reviewer=actor,
-            role=role,
-            decision=decision,
-            comment=comment,
-            round=plan.review_round,
-        )
+    role, refusal = approvers.review_refusal(actor, plan)
+    if refusal is not None:
+        raise DomainError(refusal)
+    review = PlanReview.objects.create(
+        plan=plan,
+        reviewer=actor,
+        role=role,
+        decision=decision,
+        comment=comment,
+        round=plan.review_round,
+    )
     if decision == PlanReview.Decision.OBJECT:
         plan.status = AccountPlan.Status.DRAFT
         plan.save(update_fields=["status", "updated_at"])
         timeline_record(obj=plan, action="objected", actor=actor, comment=comment)
         notify(
-            recipients=_account_team(plan.client),
+            recipients=approvers.account_people_to_tell(plan),
             template="plans/returned",
             context={"plan": plan, "actor": actor, "reason": comment, "objection": True},
             obj=plan,
         )
         return review
     timeline_record(obj=plan, action="agreed", actor=actor, comment=comment)
-    if plan_all_agreed(plan):
+    waiting = approvers.waiting_on(plan)
+    if waiting.stage == approvers.SIGNOFF:
         timeline_record(obj=plan, action="all_agreed", actor=None)
         notify(
-            recipients=users_with_role(Role.MD),
+            recipients=waiting.people,
             template="plans/agreed",
             context={"plan": plan},
             obj=plan,
@@ -307,12 +299,15 @@ def plan_review(*, actor: User, plan: AccountPlan, decision: str, comment: str =
 
 @transaction.atomic
 def plan_sign_off(*, actor: User, plan: AccountPlan, comment: str = "") -> AccountPlan:
+    """The MD signs off once every required reviewer agreed. The MD who reviewed as
+    the business fallback may sign off (the small-team case); the plan's author may not."""
     deny_unless(plan_access_for_client(actor, plan.client).can_sign_off)
     plan = _locked(plan)
     if plan.status != AccountPlan.Status.SUBMITTED:
         raise DomainError(ERR_NOT_SUBMITTED)
-    if not plan_all_agreed(plan):
-        raise DomainError(ERR_NOT_ALL_AGREED)
+    refusal = approvers.sign_off_refusal(actor, plan)
+    if refusal is not None:
+        raise DomainError(refusal)
     plan.status = AccountPlan.Status.APPROVED
     plan.signed_off_by = actor
     plan.signed_off_at = timezone.now()
@@ -348,7 +343,7 @@ def plan_return(*, actor: User, plan: AccountPlan, reason: str) -> AccountPlan:
     plan.save(update_fields=["status", "return_reason", "updated_at"])
     timeline_record(obj=plan, action="returned", actor=actor, comment=reason)
     notify(
-        recipients=team_members(plan.client),
+        recipients=approvers.account_people_to_tell(plan),
         template="plans/returned",
         context={"plan": plan, "actor": actor, "reason": reason, "objection": False},
         obj=plan,

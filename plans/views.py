@@ -3,17 +3,18 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import client_get_for_user
-from agency.errors import DomainError
+from agency.actions import render_form, run_and_redirect, run_service
 from agency.pdf import pdf_response, render_pdf
 from agency.permissions import deny_unless
-from agency.timeline import timeline_for
+from agency.timeline import labelled_timeline
 
-from . import services
+from . import approvers, services
 from .forms import (
     ActivityFormSet,
     PhaseGoalFormSet,
@@ -28,13 +29,10 @@ from .forms import (
 )
 from .models import AccountPlan, PhaseGoal, PlanReview
 from .selectors import (
-    business_reviewers,
-    creative_reviewers,
     plan_access_for_client,
     plan_detail_data,
     plan_get_for_user,
     plan_list_for_user,
-    required_review_roles,
 )
 
 ERR_NOT_SAVED = gettext_lazy("The plan was not saved: correct the errors marked below.")
@@ -55,10 +53,9 @@ ACTION_LABELS = {
 
 
 def timeline_events(plan):
-    events = list(timeline_for(plan))
+    events = labelled_timeline(plan, ACTION_LABELS)
     statuses = dict(PhaseGoal.Status.choices)
     for e in events:
-        e.label = ACTION_LABELS.get(e.action, e.action)
         data = e.data or {}
         if e.action == "phase_goal_progress" and "title" in data:
             # In the reader's language, not the language of whoever changed it.
@@ -98,53 +95,56 @@ def plan_create(request, client_pk):
         year += 1  # this year's plan exists: the one to start is next year's
     form = PlanCreateForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(
-                actor=request.user, client=client, year=form.cleaned_data["year"]
-            )
-        except DomainError as e:
-            form.add_error("year", e.message)
-        else:
-            messages.success(request, _("Plan started. Fill it in and save."))
+        ok, plan = run_service(
+            request,
+            services.plan_create,
+            success=_("Plan started. Fill it in and save."),
+            client=client,
+            year=form.cleaned_data["year"],
+        )
+        if ok:
             return redirect("plans:plan_edit", plan.pk)
-    return render(
+    return render_form(
         request,
-        "plans/plan_create.html",
-        {"form": form, "client": client, "title": _("New account plan")},
+        form,
+        title=_("New account plan"),
+        back=client.get_absolute_url(),
+        breadcrumbs=[
+            (_("Clients"), reverse("accounts:client_list")),
+            (client.name, client.get_absolute_url()),
+        ],
+        intro=_(
+            "One plan per client and year: goals, phase goals, strategies, activities, "
+            "resources and profit, agreed with the BD/MD and the creative team."
+        ),
+        submit_label=_("Start the plan"),
+        extra={"client": client},
     )
 
 
-def pending_reviews(plan, required_roles, done_roles) -> list[tuple[str, list]]:
+def pending_reviews(facts) -> list[tuple[str, list]]:
     """(role label, people) still to review this submission, so everyone sees who."""
-    if plan.status != AccountPlan.Status.SUBMITTED:
-        return []
-    people = {
-        PlanReview.ReviewerRole.BUSINESS: business_reviewers,
-        PlanReview.ReviewerRole.CREATIVE: creative_reviewers,
-    }
     return [
-        (PlanReview.ReviewerRole(role).label, list(people[role](plan.client)))
-        for role in required_roles
-        if role not in done_roles
+        (PlanReview.ReviewerRole(role).label, people) for role, people in facts.missing_reviews()
     ]
 
 
 def plan_detail(request, pk):
     plan, access = plan_get_for_user(request.user, pk)
     data = plan_detail_data(plan)
-    done_roles = {r.role for r in data["current_reviews"]}
-    required_roles = required_review_roles(plan.client)
+    facts = approvers.plan_facts(plan)
+    submitted = plan.status == AccountPlan.Status.SUBMITTED
     context = {
         "plan": plan,
         "access": access,
         **data,
         "events": timeline_events(plan),
-        "required_roles": required_roles,
-        "all_agreed": services.plan_all_agreed(plan),
+        "all_agreed": facts.all_agreed(),
         "missing": services.plan_missing_parts(plan) if plan.is_editable else [],
-        "pending_reviews": pending_reviews(plan, required_roles, done_roles),
-        "may_review": plan.status == AccountPlan.Status.SUBMITTED
-        and any(r not in done_roles for r in access.review_roles),
+        "pending_reviews": pending_reviews(facts),
+        "may_review": access.can_review and facts.may_review(request.user),
+        "may_sign_off": access.can_sign_off and facts.may_sign_off(request.user),
+        "sign_off_refusal": facts.sign_off_refusal(request.user) if submitted else None,
         "review_form": ReviewForm(),
         "sign_off_form": SignOffForm(),
         "return_form": ReturnForm(),
@@ -188,30 +188,29 @@ def plan_edit(request, pk):
         elif not valid:
             messages.error(request, ERR_NOT_SAVED)
         else:
-            try:
-                services.plan_save(
-                    actor=request.user,
-                    plan=plan,
-                    version=form.cleaned_data["version"],
-                    data=form.cleaned_data,
-                    **{name: fs.changes() for name, fs in formsets.items()},
-                )
-            except services.StalePlanError as e:
-                # Keep what this user typed in the form and show the newer
-                # saved values beside it; the next save overwrites knowingly.
-                messages.error(request, e.message)
-                newer = e.current
-                newer_data = plan_detail_data(newer)
-                form.data = form.data.copy()
-                form.data["version"] = newer.version
-            except DomainError as e:
-                messages.error(request, e.message)  # it left draft a moment ago
-                plan.refresh_from_db()
-            else:
-                messages.success(request, _("Plan saved."))
+            version = form.cleaned_data["version"]
+            ok, _saved = run_service(
+                request,
+                services.plan_save,
+                success=_("Plan saved."),
+                plan=plan,
+                version=version,
+                data=form.cleaned_data,
+                **{name: fs.changes() for name, fs in formsets.items()},
+            )
+            if ok:
                 if "submit" in request.POST:
                     return plan_submit(request, plan.pk)
                 return redirect("plans:plan_edit", plan.pk)
+            # Refused (its message is shown). Stale: someone saved meanwhile.
+            # Keep what this user typed in the form and show the newer saved
+            # values beside it; the next save overwrites knowingly.
+            plan.refresh_from_db()
+            if plan.is_editable and plan.version != version:
+                newer = plan
+                newer_data = plan_detail_data(newer)
+                form.data = form.data.copy()
+                form.data["version"] = newer.version
     # An objection sent the plan back: its reasons stay in sight while editing.
     objections = plan.reviews.filter(
         round=plan.review_round, decision=PlanReview.Decision.OBJECT
@@ -228,25 +227,16 @@ def plan_edit(request, pk):
     return render(request, "plans/plan_form.html", context)
 
 
-def _transition(request, plan, call, success):
-    try:
-        call()
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, success)
-    return redirect(plan)
-
-
 @require_POST
 def plan_submit(request, pk):
     plan, access = plan_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
-    return _transition(
+    return run_and_redirect(
         request,
+        services.plan_submit,
         plan,
-        lambda: services.plan_submit(actor=request.user, plan=plan),
-        _("Plan submitted to the reviewers."),
+        success=_("Plan submitted to the reviewers."),
+        plan=plan,
     )
 
 
@@ -260,16 +250,14 @@ def plan_review(request, pk):
             for error in errors:
                 messages.error(request, error)
         return redirect(plan)
-    return _transition(
+    return run_and_redirect(
         request,
+        services.plan_review,
         plan,
-        lambda: services.plan_review(
-            actor=request.user,
-            plan=plan,
-            decision=form.cleaned_data["decision"],
-            comment=form.cleaned_data["comment"],
-        ),
-        _("Your review is recorded."),
+        success=_("Your review is recorded."),
+        plan=plan,
+        decision=form.cleaned_data["decision"],
+        comment=form.cleaned_data["comment"],
     )
 
 
@@ -278,12 +266,13 @@ def plan_sign_off(request, pk):
     plan, access = plan_get_for_user(request.user, pk)
     deny_unless(access.can_sign_off)
     form = SignOffForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    return _transition(
+    return run_and_redirect(
         request,
+        services.plan_sign_off,
         plan,
-        lambda: services.plan_sign_off(actor=request.user, plan=plan, comment=comment),
-        _("Plan signed off and approved."),
+        success=_("Plan signed off and approved."),
+        plan=plan,
+        comment=form.cleaned_data["comment"] if form.is_valid() else "",
     )
 
 
@@ -292,12 +281,13 @@ def plan_return(request, pk):
     plan, access = plan_get_for_user(request.user, pk)
     deny_unless(access.can_sign_off)
     form = ReturnForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _transition(
+    return run_and_redirect(
         request,
+        services.plan_return,
         plan,
-        lambda: services.plan_return(actor=request.user, plan=plan, reason=reason),
-        _("Plan returned to the account team."),
+        success=_("Plan returned to the account team."),
+        plan=plan,
+        reason=form.cleaned_data["reason"] if form.is_valid() else "",
     )
 
 
@@ -305,10 +295,8 @@ def plan_return(request, pk):
 def plan_start_revision(request, pk):
     plan, access = plan_get_for_user(request.user, pk)
     deny_unless(access.can_edit)
-    try:
-        new = services.plan_start_revision(actor=request.user, plan=plan)
-    except DomainError as e:
-        messages.error(request, e.message)
+    ok, new = run_service(request, services.plan_start_revision, plan=plan)
+    if not ok:
         return redirect(plan)
     messages.success(request, _("Revision %(n)s started as a draft.") % {"n": new.revision})
     return redirect("plans:plan_edit", new.pk)
@@ -323,13 +311,13 @@ def phase_goal_status(request, pk, goal_pk):
     if not form.is_valid():
         messages.error(request, services.ERR_BAD_PROGRESS)
         return redirect(plan)
-    return _transition(
+    return run_and_redirect(
         request,
+        services.phase_goal_set_status,
         plan,
-        lambda: services.phase_goal_set_status(
-            actor=request.user, goal=goal, status=form.cleaned_data["status"]
-        ),
-        _("Progress updated."),
+        success=_("Progress updated."),
+        goal=goal,
+        status=form.cleaned_data["status"],
     )
 
 

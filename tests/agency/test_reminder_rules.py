@@ -305,6 +305,32 @@ def test_plan_reminds_only_the_reviewer_still_missing_then_the_md_for_sign_off(c
     assert sent["cast-md"][0].startswith("Waiting for your sign-off")
 
 
+def test_an_inactive_bd_on_the_team_leaves_the_plan_reminder_to_the_md(cast, at):
+    # given: the BD left the agency but is still listed on the team
+    cast.bd.is_active = False
+    cast.bd.save()
+    submitted_plan(cast, aware(2026, 3, 2, 10, 0))  # Monday
+    # then: the MD, who reviews in the BD's stead, is reminded with the CD
+    assert names(at(aware(2026, 3, 4, 10, 0), "plan_approval_waiting")) == {"cast-md", "cast-cd"}
+
+
+def test_a_cd_on_another_clients_team_is_never_reminded_of_this_plan(cast, at):
+    # given: the crossover member (AM here) and a CD of another client only
+    other_cd = UserFactory(username="other-cd", role="cd")
+    MembershipFactory(client=cast.other_client, user=other_cd, team_role="cd")
+    MembershipFactory(client=cast.client, user=other_cd, team_role="creative")
+    submitted_plan(cast, aware(2026, 3, 2, 10, 0))
+    sent = at(aware(2026, 3, 4, 10, 0), "plan_approval_waiting")
+    assert names(sent) == {"cast-bd", "cast-cd"}
+
+
+def test_the_plans_author_is_not_reminded_to_review_it(cast, at):
+    # given: the AM who submitted gave themselves the BD team role
+    cast.client.memberships.filter(user=cast.am).update(team_role="bd")
+    submitted_plan(cast, aware(2026, 3, 2, 10, 0))
+    assert names(at(aware(2026, 3, 4, 10, 0), "plan_approval_waiting")) == {"cast-bd", "cast-cd"}
+
+
 # Approvals: briefs -----------------------------------------------------------------
 
 

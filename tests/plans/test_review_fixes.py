@@ -5,8 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans import services
+from plans.approvers import REVIEW, SIGNOFF, plans_awaiting
 from plans.forms import ERR_ROW_GONE
-from plans.selectors import plans_awaiting_review_by, plans_awaiting_sign_off
 from plans.views import ERR_NOT_SAVED
 
 from .factories import ActivityFactory, PhaseGoalFactory, StrategyFactory
@@ -120,7 +120,7 @@ def test_an_inactive_bd_on_the_team_leaves_the_review_to_the_md(cast, draft_plan
     cast.bd.save()
     plan = services.plan_submit(actor=cast.am, plan=draft_plan)
     # then: the MD is asked, and may review in the BD's stead
-    assert list(plans_awaiting_review_by(cast.md)) == [plan]
+    assert plans_awaiting(cast.md, REVIEW) == [plan]
     services.plan_review(actor=cast.md, plan=plan, decision="agree")
     services.plan_review(actor=cast.cd, plan=plan, decision="agree")
     assert services.plan_all_agreed(plan)
@@ -133,7 +133,7 @@ def test_an_inactive_cd_on_the_team_does_not_hide_the_plan_from_the_mds_sign_off
     cast.cd.save()
     services.plan_review(actor=cast.bd, plan=submitted_plan, decision="agree")
     assert services.plan_all_agreed(submitted_plan)
-    assert list(plans_awaiting_sign_off()) == [submitted_plan]
+    assert plans_awaiting(cast.md, SIGNOFF) == [submitted_plan]
 
 
 def test_the_edit_page_keeps_the_objection_reason_in_sight(cast, as_user, submitted_plan):

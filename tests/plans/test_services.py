@@ -8,13 +8,9 @@ from agency.errors import DomainError
 from agency.models import TimelineEvent
 from agency.timeline import timeline_for
 from plans import services
+from plans.approvers import REVIEW, SIGNOFF, plans_awaiting
 from plans.models import AccountPlan, PlanReview
-from plans.selectors import (
-    approved_plan_for,
-    approved_strategies_for,
-    plans_awaiting_review_by,
-    plans_awaiting_sign_off,
-)
+from plans.selectors import approved_plan_for, approved_strategies_for
 from plans.services import RowChanges
 
 from ..factories import MembershipFactory
@@ -68,7 +64,7 @@ def test_full_workflow_submit_agree_sign_off(
     with django_capture_on_commit_callbacks(execute=True):
         services.plan_review(actor=cast.bd, plan=plan, decision="agree")
     assert mailoutbox == []  # not everyone agreed yet
-    assert plans_awaiting_sign_off().count() == 0
+    assert plans_awaiting(cast.md, SIGNOFF) == []
     with django_capture_on_commit_callbacks(execute=True):
         services.plan_review(actor=cast.cd, plan=plan, decision="agree", comment="创意方向一致")
     # all agreed → the MD
@@ -76,7 +72,7 @@ def test_full_workflow_submit_agree_sign_off(
     assert "ready for your sign-off" in mailoutbox[0].subject
     assert "Every reviewer agreed" in mailoutbox[0].body
     assert "Every reviewer agreed" in mailoutbox[0].alternatives[0][0]
-    assert list(plans_awaiting_sign_off()) == [plan]
+    assert plans_awaiting(cast.md, SIGNOFF) == [plan]
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -148,7 +144,7 @@ def test_objection_needs_a_comment_and_sends_the_plan_back_to_draft(
     # Resubmitting starts a new round: the old reviews no longer count.
     plan = services.plan_submit(actor=cast.am, plan=submitted_plan)
     assert plan.review_round == 2
-    assert list(plans_awaiting_review_by(cast.cd)) == [plan]
+    assert plans_awaiting(cast.cd, REVIEW) == [plan]
 
 
 def test_a_reviewer_reviews_once_per_submission(cast, submitted_plan):
@@ -162,7 +158,7 @@ def test_a_reviewer_reviews_once_per_submission(cast, submitted_plan):
 def test_md_reviews_in_the_bds_stead_when_no_bd_is_on_the_team(cast, draft_plan):
     cast.client.memberships.filter(user=cast.bd).delete()
     plan = services.plan_submit(actor=cast.am, plan=draft_plan)
-    assert list(plans_awaiting_review_by(cast.md)) == [plan]
+    assert plans_awaiting(cast.md, REVIEW) == [plan]
     services.plan_review(actor=cast.md, plan=plan, decision="agree")
     services.plan_review(actor=cast.cd, plan=plan, decision="agree")
     assert services.plan_all_agreed(plan)

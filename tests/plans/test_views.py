@@ -335,12 +335,12 @@ def test_create_form_defaults_to_next_year_from_december(cast, as_user):
     assert response.context["form"].initial["year"] == 2027
 
 
-def test_creating_a_duplicate_plan_is_a_form_error(cast, as_user, draft_plan):
+def test_creating_a_duplicate_plan_is_refused_with_a_message(cast, as_user, draft_plan):
     response = as_user(cast.am).post(
         reverse("plans:plan_create", args=[cast.client.pk]), {"year": draft_plan.year}
     )
-    assert response.status_code == 200
-    assert response.context["form"].errors["year"]
+    assert response.status_code == 200  # the form again, with the refusal above it
+    assert messages_of(response) == [str(services.ERR_PLAN_EXISTS) % {"year": draft_plan.year}]
     assert AccountPlan.objects.count() == 1
 
 
@@ -461,3 +461,38 @@ def test_transitions_in_the_wrong_state_are_refused_with_a_message(
 def test_get_on_a_transition_url_is_not_allowed(cast, as_user, submitted_plan):
     response = as_user(cast.md).get(reverse("plans:plan_sign_off", args=[submitted_plan.pk]))
     assert response.status_code == 405
+
+
+def test_views_use_the_shared_service_runner_and_timeline_helper():
+    """One way to run a service from a view, one timeline-label helper (issue 10)."""
+    import inspect
+
+    from agency import actions, timeline
+    from plans import views
+
+    source = inspect.getsource(views)
+    assert "except DomainError" not in source
+    assert not hasattr(views, "_transition")
+    assert views.run_service is actions.run_service
+    assert views.run_and_redirect is actions.run_and_redirect
+    assert views.labelled_timeline is timeline.labelled_timeline
+
+
+def test_a_stale_save_through_run_service_still_shows_the_newer_values(cast, as_user, draft_plan):
+    # given: the AE saved after the AM opened the form
+    services.plan_save(
+        actor=cast.ae, plan=draft_plan, version=draft_plan.version, data={"annual_goals": "AE 的"}
+    )
+    # when: the AM posts the form loaded at the old version
+    response = as_user(cast.am).post(
+        reverse("plans:plan_edit", args=[draft_plan.pk]),
+        plan_post(draft_plan, annual_goals="AM 的"),
+    )
+    # then: refused with the stale message, the newer values beside what the AM typed
+    assert response.status_code == 200
+    assert messages_of(response) == [str(services.ERR_STALE)]
+    assert response.context["newer"].annual_goals == "AE 的"
+    assert response.context["form"].data["version"] == draft_plan.version + 1
+    assert "AM 的" in response.content.decode()
+    draft_plan.refresh_from_db()
+    assert draft_plan.annual_goals == "AE 的"
