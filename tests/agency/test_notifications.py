@@ -93,7 +93,7 @@ def test_pdf_fetcher_refuses_file_and_network_urls():
         with pytest.raises(BlockedURL):
             fetcher.fetch(url)
     ok = fetcher.fetch("https://pdf.invalid/static/css/pdf.css")
-    assert b"Noto Sans CJK SC" in ok.read()
+    assert b"AgencySansSC-Regular.otf" in ok.read()
 
 
 def test_a_hung_mail_server_times_out_and_releases_the_claim(cast, settings, monkeypatch):

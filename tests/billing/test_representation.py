@@ -28,9 +28,11 @@ def failed_round(client, organiser, cause="strategy_unclear"):
     from tests.meetings.factories import presentation_meeting
 
     _meeting, round_ = presentation_meeting(client=client, organiser=organiser)
-    fields = {"failure_cause": cause, "outcome": PresentationRound.Outcome.REVISE}
-    if "hours_lost" in {f.name for f in PresentationRound._meta.fields}:
-        fields["hours_lost"] = Decimal("1")  # still required next to a cause on older schemas
+    fields = {
+        "failure_cause": cause,
+        "failure_note": "The client asked for another direction.",
+        "outcome": PresentationRound.Outcome.REVISE,
+    }
     PresentationRound.objects.filter(pk=round_.pk).update(**fields)
     round_.refresh_from_db()
     return round_

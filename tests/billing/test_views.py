@@ -142,7 +142,7 @@ def test_invoice_pdf_html_and_bytes(cast, as_user, issued):
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
-    assert any("Noto" in f for f in fonts)
+    assert any("Agency-Sans-SC" in f for f in fonts)
 
 
 def test_invoice_detail_includes_the_reminders_and_timeline(cast, as_user, issued):

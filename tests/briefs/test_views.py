@@ -319,7 +319,7 @@ def test_brief_pdf_renders_with_chinese_text(cast, as_user, make_brief):
     for page in reader.pages:
         for f in page["/Resources"]["/Font"].values():
             fonts.add(str(f.get_object()["/BaseFont"]))
-    assert any("CJK" in f for f in fonts)
+    assert any("Agency-Sans-SC" in f for f in fonts)  # the shipped CJK face
     assert "二十分钟到CBD" in reader.pages[0].extract_text()
 
 

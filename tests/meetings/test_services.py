@@ -157,7 +157,7 @@ def test_agenda_pdf_renders_chinese_text_with_the_cjk_font(cast, meeting):
         for page in reader.pages
         for f in page["/Resources"]["/Font"].values()
     }
-    assert any("Noto-Sans-CJK" in f for f in fonts)
+    assert any("Agency-Sans-SC" in f for f in fonts)
 
 
 def test_agenda_pdf_embeds_a_single_face_of_the_cjk_font(cast, meeting):
