@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Client, Contact, Party, TeamMembership, User
+from billing.forms import PaymentForm
 from billing.models import Invoice, InvoiceLine, Payment, TimeEntry
 from briefs.models import Brief
 from meetings.models import Attendee, Meeting, Presentation, PresentationRound
@@ -326,6 +327,13 @@ class PaymentInputSerializer(serializers.Serializer):
         choices=Payment.Method.choices, default=Payment.Method.BANK_TRANSFER
     )
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        # Then the invoice page's own form rules (no future date, more than zero...).
+        form = PaymentForm(data={key: str(value) for key, value in attrs.items()})
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        return form.cleaned_data
 
 
 class TimeEntrySerializer(serializers.ModelSerializer):
