@@ -3,6 +3,7 @@
 The rate is REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["api"] (settings: API_RATE).
 """
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .models import ApiToken
@@ -10,6 +11,10 @@ from .models import ApiToken
 
 class TokenRateThrottle(SimpleRateThrottle):
     scope = "api"
+
+    def get_rate(self):
+        # Read now, not when DRF was imported: the setting may be overridden.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):

@@ -1,12 +1,12 @@
 """/api/: the REST API (v1), its OpenAPI schema and docs, and the token page.
 
 The API views are exempt from LoginRequiredMiddleware (which would redirect a
-token request to the login page): DRF authenticates them (token or session)
-and answers 401. The docs page and the token page are ordinary pages: login
-required.
+token request to the login page; DRF's views opt out by themselves, this says
+it here too): DRF authenticates them (token or session) and answers 401. The
+docs page and the token page are pages for a logged-in person.
 """
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
@@ -31,8 +31,11 @@ urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(
-            url_name="api:schema", template_name="api/swagger_ui.html"
+        # DRF views opt out of LoginRequiredMiddleware: ask for the login here.
+        login_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api:schema", template_name="api/swagger_ui.html"
+            )
         ),
         name="docs",
     ),
