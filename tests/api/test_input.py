@@ -123,7 +123,7 @@ def _post_payment(api, invoice, data):
 
 
 @pytest.mark.parametrize(
-    "data, field",
+    ("data", "field"),
     [
         ({"date": TODAY, "amount": 12.5}, "amount"),  # a float
         ({"date": TODAY, "amount": "-5.00"}, "amount"),

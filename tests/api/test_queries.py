@@ -83,7 +83,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("basename, make", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("basename", "make"), CASES, ids=[c[0] for c in CASES])
 def test_list_query_count_does_not_grow_with_rows(cast, api_as, basename, make):
     api = api_as(cast.md)
     url = reverse(f"api:{basename}-list") + "?page_size=200"
