@@ -79,7 +79,7 @@ class TimeEntryFilter(django_filters.FilterSet):
     client = django_filters.NumberFilter(field_name="client_id")
     user = django_filters.NumberFilter(field_name="user_id")
     activity = django_filters.ChoiceFilter(choices=TimeEntry.Activity.choices)
-    date_from, date_to = _dates("date", (_("from"), _("to")))
+    date_from, date_to = _dates("date", (_("on or after"), _("on or before")))
 
     class Meta:
         model = TimeEntry
