@@ -154,3 +154,13 @@ def test_last_use_is_recorded(cast):
     bearer(raw).get(reverse("api:client-list"))
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_the_admin_lists_tokens_without_their_hash(cast, client, django_user_model):
+    token, _raw = services.token_create(actor=cast.ae, name="audit me", scope="read")
+    admin_user = django_user_model.objects.create_superuser("root", "root@agency.test", "pw")
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:api_apitoken_changelist")).content.decode()
+    assert "audit me" in listing
+    page = client.get(reverse("admin:api_apitoken_change", args=[token.pk])).content.decode()
+    assert token.key_hash not in page
