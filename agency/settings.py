@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "briefs",
     "meetings",
     "billing",
+    # REST API (see the "REST API" block below)
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -255,3 +260,41 @@ LOGGING = {
 }
 
 PAGE_SIZE = 25
+
+# --- REST API (api/): Django REST Framework + drf-spectacular -------------------
+# Personal bearer tokens (read-only or read-write) for other systems, the
+# session for the docs page. Rights are the UI's: the views call the apps'
+# selectors and services. Rate-limited per token in the cache (API_RATE).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that an unauthenticated request gets 401 (WWW-Authenticate: Bearer).
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ActiveUser", "api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env("API_RATE", default="600/min")},
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Agency API",
+    "DESCRIPTION": "Read clients, plans, briefs, meetings, invoices and time; "
+    "log time and record payments. Authenticate with a personal token "
+    "(Authorization: Bearer <token>) created at /api/tokens/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["api.permissions.ActiveUser"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI from the drf-spectacular-sidecar package (our static files, no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"RoleEnum": "agency.roles.Role"},
+}

@@ -30,5 +30,6 @@ urlpatterns = [
     path("briefs/", include("briefs.urls")),
     path("meetings/", include("meetings.urls")),
     path("billing/", include("billing.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
