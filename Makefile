@@ -42,9 +42,12 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A agency beat --loglevel=info --schedule=/tmp/celerybeat-schedule
 
+## make lint: what CI checks besides the tests (style, import layers, translations)
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/i18n.py check
 
 format: install-dev
 	$(VENV)/bin/ruff format .
@@ -52,8 +55,7 @@ format: install-dev
 
 ## Refresh the zh-hans catalogue (needs gettext); .mo files are committed.
 messages: install-dev
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles
-	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+	$(PY) scripts/i18n.py update
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM-not-a-real-secret-but-long-enough-0123456789 \

@@ -1,18 +1,37 @@
+"""The admin shows agency's history tables, and changes none of them.
+
+Timeline rows, inbox rows and the reminder ledger are records of what
+happened: nobody adds, edits or deletes them in the admin (superusers
+included). Services write them, in the transaction of the change they record.
+"""
+
 from django.contrib import admin
 
 from .models import Notification, ReminderLog, TimelineEvent, WorkdayOverride
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """A record table: listed and opened in the admin, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
+class TimelineEventAdmin(ViewOnlyAdmin):
     list_display = ("created_at", "content_type", "object_id", "action", "actor")
     list_filter = ("content_type", "action")
     list_select_related = ("content_type", "actor")
-    readonly_fields = [f.name for f in TimelineEvent._meta.fields]
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ViewOnlyAdmin):
     list_display = ("created_at", "recipient", "kind", "subject", "read_at", "emailed_at")
     list_filter = ("kind",)
     list_select_related = ("recipient",)
@@ -20,7 +39,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(ViewOnlyAdmin):
     """Failed and abandoned reminders are looked at here (or `send_reminders --failures`)."""
 
     list_display = (
@@ -36,10 +55,6 @@ class ReminderLogAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind")
     list_select_related = ("content_type",)
     search_fields = ("kind", "occurrence", "last_error")
-    readonly_fields = [f.name for f in ReminderLog._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(WorkdayOverride)

@@ -2,36 +2,18 @@
 
 Each resource has ONE helper that every view, download and service goes
 through (`client_get_for_user`, `plan_get_for_user`, ...), living in that
-app's selectors. This module holds what those helpers share: the role sets
-and the rule that who may not see gets 404 while who sees but may not act
-gets 403.
+app's selectors. This module holds what those helpers share: the loader
+that turns any bad id into 404, and the rule that who may not see gets 404
+while who sees but may not act gets 403. (The role sets are in `roles`; who
+holds a role on a client is asked of accounts.)
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .roles import ACCOUNT_SERVICE, SEES_ALL, Role
-
 NOT_FOUND = _("Not found.")
 NOT_ALLOWED = _("You may not do this.")
-
-
-def is_account_service(role: str | None) -> bool:
-    return role in ACCOUNT_SERVICE
-
-
-def sees_all_clients(user) -> bool:
-    """MD and BD see every client and everything under it."""
-    return user.is_authenticated and user.role in SEES_ALL
-
-
-def is_finance(user) -> bool:
-    return user.is_authenticated and user.role == Role.FINANCE
-
-
-def is_md(user) -> bool:
-    return user.is_authenticated and user.role == Role.MD
 
 
 def deny_unless(allowed: bool, message=NOT_ALLOWED) -> None:

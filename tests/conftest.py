@@ -90,9 +90,32 @@ def _eager_celery(settings):
 
 
 @pytest.fixture(autouse=True)
-def _private_media_in_tmp(settings, tmp_path):
-    """Uploads and stored PDFs go to the test's own folder, never the checkout's
-    private_media/ (which a newcomer's `make run` is using at the same time)."""
+def _test_clock():
+    """TEST_CLOCK=2026-12-04T07:30+08:00 make test: run the suite at that moment.
+
+    Finds time-of-day and day-of-week assumptions (a test that passes at 10:00
+    but not at 23:30, or only while the machine's UTC date is Shanghai's date).
+    The clock ticks on from there; a test's own time_machine.travel still wins.
+    """
+    moment = os.environ.get("TEST_CLOCK")
+    if not moment:
+        yield
+        return
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime.fromisoformat(moment), tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path):
+    """Uploads go to this test's folder, never to the repository's private_media/.
+
+    A newcomer runs `make test` while `make run` serves from the same checkout:
+    the suite must not write into (or count files in) the server's folders.
+    """
     settings.MEDIA_ROOT = tmp_path / "private_media"
 
 
@@ -163,6 +186,11 @@ def as_user(client):
     return login
 
 
+# How long a browser test waits for a page, an element or an expectation. Generous:
+# on a busy machine (a server and other test runs beside it) Chromium and the
+# live server are slow, and a wait returns as soon as its condition holds.
+BROWSER_TIMEOUT_MS = int(os.environ.get("BROWSER_TIMEOUT_MS", "60000"))
+
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -186,13 +214,14 @@ def browser_page(require_chromium, live_server, transactional_db, tmp_path, monk
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls
     # made by the test itself are still synchronous and safe here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="en-US", viewport={"width": 1360, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(BROWSER_TIMEOUT_MS)
 
         def login(user, password="pw"):
             page.goto(live_server.url + "/login/")

@@ -1,11 +1,38 @@
+import hashlib
+import importlib.util
+import json
+import shutil
 from pathlib import Path
 
 import polib
+import pytest
 from django.urls import reverse
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def _load_i18n_script():
+    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+i18n = _load_i18n_script()
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A copy of the project (with its committed catalogue) to break on purpose."""
+    from tests.conftest import require_service
+
+    require_service("gettext", bool(shutil.which("xgettext")), "apt-get install gettext")
+    copy = tmp_path / "project"
+    ignored = [p for p in i18n.NOT_COPIED if p != "*.mo"]
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*ignored), symlinks=True)
+    return copy
 
 
 def test_zh_hans_catalogue_has_no_untranslated_or_fuzzy_entry():
@@ -66,3 +93,53 @@ def test_money_has_thousands_separators_in_chinese():
         assert floatformat(Decimal("3600000"), "2g") == "3,600,000.00"
     with translation.override("en"):
         assert floatformat(Decimal("3600000"), "2g") == "3,600,000.00"
+
+
+def test_check_fails_on_new_untranslated_and_uncompiled_msgids(project_copy):
+    probe = project_copy / "agency" / "i18n_probe.py"
+    probe.write_text(
+        "from django.utils.translation import gettext as _\n\n"
+        "PROBE = _('A string nobody extracted')\n",
+        encoding="utf-8",
+    )
+    po_path = project_copy / i18n.PO_RELATIVE
+    po = polib.pofile(str(po_path))
+    po.find("Clients").msgstr = ""
+    po.find("Not found.").msgstr = "找不到。"  # the .mo still says 未找到。
+    po.save()
+    before = hashlib.sha256(po_path.read_bytes()).hexdigest()
+
+    found = i18n.problems(project_copy)
+
+    new = next(v for k, v in found.items() if k.startswith("new"))
+    assert new == ["A string nobody extracted"]
+    assert found["untranslated"] == ["Clients"]
+    assert ["Not found."] in [v for k, v in found.items() if ".mo" in k]
+    # The committed catalogue is only read, never rewritten by the check.
+    assert hashlib.sha256(po_path.read_bytes()).hexdigest() == before
+    assert i18n.check(project_copy) == 1
+
+
+def test_fill_takes_several_pending_files_and_refuses_conflicts(tmp_path, monkeypatch, capsys):
+    po_path = tmp_path / "django.po"
+    shutil.copy(PO, po_path)
+    monkeypatch.setattr(i18n, "PO", po_path)
+    monkeypatch.setattr(i18n, "MO", po_path.with_suffix(".mo"))
+    po = polib.pofile(str(po_path))
+    po.find("Clients").msgstr = ""
+    po.find("Not found.").msgstr = ""
+    po.save()
+    a, b = tmp_path / "alpha.json", tmp_path / "beta.json"
+    a.write_text(json.dumps({"Clients": "客户", "Not found.": "未找到。"}), encoding="utf-8")
+    b.write_text(json.dumps({"Not found.": "找不到。", "Never extracted": "x"}), encoding="utf-8")
+
+    assert i18n.fill([str(a), str(b)]) == 1
+
+    out = capsys.readouterr().out
+    po = polib.pofile(str(po_path))
+    assert po.find("Clients").msgstr == "客户"
+    assert po.find("Not found.").msgstr == ""  # two translations: a person chooses
+    assert "alpha.json" in out and "beta.json" in out and "Never extracted" in out
+    mo = {e.msgid: e.msgstr for e in polib.mofile(str(po_path.with_suffix(".mo")))}
+    assert mo["Clients"] == "客户"
+    assert i18n.fill([str(a)]) == 0

@@ -3,8 +3,12 @@
     python manage.py seed_demo            # the demo agency (safe to run again)
     python manage.py seed_demo --scale 100  # plus 100x generated clients/users/check-ins
 
-Other apps add their demo data through `seed_hooks`: each app may define
-`<app>/demo.py` with `seed(stdout, users, clients)` and `seed_scale(stdout, n, users)`.
+Other apps add their demo data through hooks: each app may define
+`<app>/demo.py` with `seed(stdout, users, clients)` and `seed_scale(stdout, n)`.
+After them, the project-level `demo_reminders.py` (beside manage.py) leaves
+reminders due now; it uses billing and meetings together, which no app may.
+The hooks are loaded by module name, so this command (in accounts) imports no
+app above accounts.
 """
 
 import datetime as dt
@@ -18,6 +22,9 @@ from django.utils import timezone
 
 from accounts.models import CheckIn, Client, Contact, Party, TeamMembership, User
 from agency.roles import Role
+
+# In order: each app's demo after the apps it builds on, then the project-level one.
+DEMO_MODULES = ("plans.demo", "briefs.demo", "meetings.demo", "billing.demo", "demo_reminders")
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented in README for the demo logins
 
@@ -130,14 +137,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self.seed_users()
             clients = self.seed_clients(users)
-            for app in ("plans", "briefs", "meetings", "billing", "agency"):
-                module = self._demo_module(app)
+            for name in DEMO_MODULES:
+                module = self._demo_module(name)
                 if module and hasattr(module, "seed"):
                     module.seed(stdout=self.stdout, users=users, clients=clients)
         if scale:
             self.seed_scale(scale)
-            for app in ("plans", "briefs", "meetings", "billing", "agency"):
-                module = self._demo_module(app)
+            for name in DEMO_MODULES:
+                module = self._demo_module(name)
                 if module and hasattr(module, "seed_scale"):
                     module.seed_scale(stdout=self.stdout, n=scale)
         self.stdout.write(
@@ -145,11 +152,11 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def _demo_module(app):
+    def _demo_module(name):
         try:
-            return importlib.import_module(f"{app}.demo")
+            return importlib.import_module(name)
         except ModuleNotFoundError as e:
-            if e.name != f"{app}.demo":
+            if e.name != name:
                 raise
             return None
 

@@ -1,4 +1,4 @@
-"""Demo data for reminders: leave a few reminders due right now, so that
+"""Project-level demo data for reminders: leave a few reminders due right now, so that
 
     python manage.py seed_demo && python manage.py send_reminders
 
@@ -11,6 +11,11 @@ demo already has an invoice requested days ago (finance).
 
 Idempotent: each object is looked up by its marker before it is created.
 Everything goes through the apps' services, so numbers and timelines are real.
+
+It lives at the project level, beside manage.py, because it uses billing AND
+meetings: `agency` (mechanisms only) imports no app, and billing and meetings
+do not know each other (pyproject.toml, [tool.importlinter]). `seed_demo` loads
+it by name after every app's own `<app>/demo.py`.
 """
 
 import datetime as dt
