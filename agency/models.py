@@ -179,7 +179,8 @@ class WorkdayOverride(models.Model):
         verbose_name_plural = _("working-day overrides")
 
     def __str__(self):
-        return f"{self.date} · {_('working day') if self.is_workday else _('day off')}"
+        label = _("working day") if self.is_workday else _("day off")
+        return f"{self.date} · {label}"
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
