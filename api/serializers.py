@@ -228,7 +228,7 @@ class RoundSerializer(serializers.ModelSerializer):
             "client_feedback",
             "outcome_recorded_at",
             "failure_cause",
-            "hours_lost",
+            "failure_note",
             "presentation",
         ]
 
@@ -350,8 +350,7 @@ class TimeEntrySerializer(serializers.ModelSerializer):
             "hours",
             "activity",
             "note",
-            "brief",
-            "meeting",
+            "role",
             "presentation_round",
             "created_at",
             "updated_at",
@@ -362,7 +361,8 @@ class TimeEntryInputSerializer(serializers.Serializer):
     """One entry of the caller's own time (billing.services.time_entry_record).
 
     `client` may be any client id: the service refuses those whose team the
-    caller is not on. `brief` and `meeting` must be ones the caller sees.
+    caller is not on. `presentation_round` (re-presentation hours only) must be
+    a round of a meeting the caller sees; the service checks it is the client's.
     """
 
     client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.all())
@@ -370,16 +370,13 @@ class TimeEntryInputSerializer(serializers.Serializer):
     hours = DecimalString(max_digits=5, decimal_places=2)
     activity = serializers.ChoiceField(choices=TimeEntry.Activity.choices)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    brief = serializers.PrimaryKeyRelatedField(
-        queryset=Brief.objects.none(), required=False, allow_null=True, default=None
-    )
-    meeting = serializers.PrimaryKeyRelatedField(
-        queryset=Meeting.objects.none(), required=False, allow_null=True, default=None
+    presentation_round = serializers.PrimaryKeyRelatedField(
+        queryset=PresentationRound.objects.none(), required=False, allow_null=True, default=None
     )
 
-    def __init__(self, *args, briefs=None, meetings=None, **kwargs):
+    def __init__(self, *args, meetings=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if briefs is not None:
-            self.fields["brief"].queryset = briefs
         if meetings is not None:
-            self.fields["meeting"].queryset = meetings
+            self.fields["presentation_round"].queryset = PresentationRound.objects.filter(
+                meeting__in=meetings
+            )

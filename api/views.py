@@ -158,7 +158,6 @@ class TimeEntryViewSet(mixins.CreateModelMixin, ResourceViewSet):
         user = request.user
         data = serializers.TimeEntryInputSerializer(
             data=request.data,
-            briefs=brief_list_for_user(user),
             meetings=meeting_list_for_user(user),
         )
         data.is_valid(raise_exception=True)

@@ -9,9 +9,10 @@ from billing.models import Payment, TimeEntry
 from billing.services import (
     ERR_BAD_HOURS,
     ERR_DAY_OVER_24,
-    ERR_LINK_OTHER_CLIENT,
     ERR_NOT_ON_TEAM,
     ERR_OVERPAYMENT,
+    ERR_ROUND_NOT_REPRESENTATION,
+    ERR_ROUND_OTHER_CLIENT,
 )
 from tests.helpers import unchanged
 
@@ -74,19 +75,27 @@ def test_time_entry_on_another_clients_team(cast, ae_api):
     assert errors["detail"] == str(ERR_NOT_ON_TEAM)
 
 
-def test_time_entry_linked_to_a_brief_the_user_does_not_see(cast, world, ae_api):
-    # the other client's brief: for this user it does not exist
-    errors = _post_entry(ae_api, _entry(cast, brief=world.foreign.brief.pk))
-    assert errors["brief"]
+def test_time_entry_naming_a_round_the_user_does_not_see(cast, world, ae_api):
+    # the other client's round: for this user it does not exist
+    errors = _post_entry(
+        ae_api,
+        _entry(cast, activity="representation", presentation_round=world.foreign.round.pk),
+    )
+    assert errors["presentation_round"]
 
 
-def test_time_entry_linked_to_another_clients_brief(cast, world, api_as):
-    # the crossover member sees both clients' briefs; the link must match the client
+def test_time_entry_naming_another_clients_round(cast, world, api_as):
+    # the crossover member sees both clients' meetings; the round must be this client's
     api = api_as(cast.crossover)
-    errors = _post_entry(api, _entry(cast, brief=world.foreign.brief.pk))
-    assert errors["detail"] == str(ERR_LINK_OTHER_CLIENT)
-    errors = _post_entry(api, _entry(cast, meeting=world.foreign.meeting.pk))
-    assert errors["detail"] == str(ERR_LINK_OTHER_CLIENT)
+    errors = _post_entry(
+        api, _entry(cast, activity="representation", presentation_round=world.foreign.round.pk)
+    )
+    assert errors["detail"] == str(ERR_ROUND_OTHER_CLIENT)
+
+
+def test_only_re_presentation_hours_name_a_round(cast, world, ae_api):
+    errors = _post_entry(ae_api, _entry(cast, presentation_round=world.own.round.pk))
+    assert errors["detail"] == str(ERR_ROUND_NOT_REPRESENTATION)
 
 
 def test_time_entry_with_an_unknown_activity(cast, ae_api):
@@ -96,17 +105,24 @@ def test_time_entry_with_an_unknown_activity(cast, ae_api):
 def test_a_good_time_entry_is_logged_with_its_link(cast, world, ae_api):
     response = ae_api.post(
         reverse("api:time-entry-list"),
-        _entry(cast, hours="1.25", brief=world.own.brief.pk, note="Brief revisions"),
+        _entry(
+            cast,
+            hours="1.25",
+            activity="representation",
+            presentation_round=world.own.round.pk,
+            note="Second round",
+        ),
         format="json",
     )
     assert response.status_code == 201, response.data
     entry = TimeEntry.objects.get(pk=response.data["id"])
-    assert (entry.user, entry.client, str(entry.hours), entry.brief) == (
+    assert (entry.user, entry.client, str(entry.hours), entry.presentation_round) == (
         cast.ae,
         cast.client,
         "1.25",
-        world.own.brief,
+        world.own.round,
     )
+    assert response.data["role"] == cast.ae.role
     assert response.data["hours"] == "1.25"
 
 

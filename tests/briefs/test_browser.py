@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from briefs.models import Brief, CreativeWork
 
@@ -100,7 +101,7 @@ def test_brief_from_strategy_to_work_ready_to_present(cast, browser_page):
     page.goto(page.base + work.get_absolute_url())
     page.click("text=Judge: on strategy?")
     page.check("input[name=verdict][value=yes]")
-    assert not page.is_visible("#id_reason")  # the reason matters only for a "no"
+    expect(page.locator("#id_reason")).to_be_hidden()  # the reason matters only for a "no"
     save()
     page.wait_for_selector("#judgment-strategy .verdict-yes")
     as_(cast.cd)
@@ -114,7 +115,11 @@ def test_brief_from_strategy_to_work_ready_to_present(cast, browser_page):
     page.wait_for_selector("#judgment-quality .verdict-yes")
     assert "Ready to present" in page.inner_text("main")
     # the image is served through the permission-checked view
-    assert page.evaluate("document.querySelector('#files img').naturalWidth") > 0
+    # (waits for the download to finish: on a busy machine it may still be loading)
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#files img');"
+        " return img !== null && img.complete && img.naturalWidth > 0; }"
+    )
     page.shot("work-ready-en")
     work.refresh_from_db()
     brief.refresh_from_db()
