@@ -5,8 +5,8 @@ REMOTE_ADDR is the proxy's address for everyone, so the IP must come from
 X-Forwarded-For; but only the entries our own proxies appended can be trusted
 (anything left of them is whatever the client typed).
 
-settings.AXES_PROXY_COUNT = the number of proxies in front of the app (0 = none:
-the header is ignored). With N proxies, each appending the address it saw, the
+settings.TRUSTED_PROXY_COUNT (env AXES_PROXY_COUNT) = the number of proxies in
+front of the app (0 = none: the header is ignored). With N proxies, each appending the address it saw, the
 client is the N-th entry from the right. django-axes calls `client_ip` through
 AXES_CLIENT_IP_CALLABLE (its documented hook), no django-ipware needed.
 """
@@ -26,7 +26,7 @@ def _valid(value: str) -> str | None:
 
 def client_ip(request) -> str | None:
     remote = _valid(request.META.get("REMOTE_ADDR", ""))
-    proxies = int(getattr(settings, "AXES_PROXY_COUNT", 0) or 0)
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
     if proxies <= 0:
         return remote
     forwarded = [p for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]

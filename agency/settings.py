@@ -137,7 +137,8 @@ AXES_RESET_ON_SUCCESS = True
 # Behind N reverse proxies the client is the N-th X-Forwarded-For entry from the
 # right (agency.client_ip, axes' documented AXES_CLIENT_IP_CALLABLE hook); 0 = no
 # proxy: the header is ignored.
-AXES_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# (The env var keeps its documented name; the setting is ours, not axes'.)
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "agency.client_ip.client_ip"
 
 # Internationalisation

@@ -437,7 +437,9 @@ def decision_add(request, pk):
     deny_unless(access.can_edit)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write the decision."))
+        written = request.POST.get("text", "").strip()
+        # Blank: ask for it; too long (or other bad input): say what is wrong.
+        messages.error(request, form.errors["text"][0] if written else _("Write the decision."))
         return redirect(meeting)
     return run_and_redirect(
         request,
