@@ -142,7 +142,7 @@ def test_carried_action_items_are_shown_to_the_team_only(cast, meeting, as_user)
 
 def _png(size=(8, 8)) -> bytes:
     buf = io.BytesIO()
-    Image.new("RGB", size, (1, 2, 3)).save(buf, format="PNG")
+    Image.new("1", size, 1).save(buf, format="PNG")  # 1-bit: a big size stays cheap
     return buf.getvalue()
 
 
