@@ -194,3 +194,34 @@ def test_a_meeting_is_still_created_in_range(cast, as_user):
     response = as_user(cast.am).post(reverse("meetings:meeting_create"), _form_data(cast, start))
     assert response.status_code == 302
     assert Meeting.objects.filter(title="Edge").exists()
+
+
+def test_rows_the_database_holds_but_python_cannot_read_as_edge_values(cast, as_user):
+    """A start in 1 BC (year 1 in Asia/Shanghai) or after 9999, written before
+    the range existed: the lists, the page and the .ics still answer."""
+    from django.db import connection
+
+    bc = MeetingFactory(client=cast.client, organiser=cast.am, start=in_days(-3))
+    late = MeetingFactory(client=cast.client, organiser=cast.am, start=in_days(3))
+    for m in (bc, late):
+        AttendeeFactory(meeting=m, user=cast.am)
+    item = ActionItemFactory(meeting=bc, text="Old", owner=cast.am, due_date=in_days(1))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE meetings_meeting SET start = '0001-01-01 00:00+08' WHERE id = %s", [bc.pk]
+        )
+        cursor.execute(
+            "UPDATE meetings_meeting SET start = '20000-01-01 00:00+00' WHERE id = %s", [late.pk]
+        )
+        cursor.execute(
+            "UPDATE meetings_actionitem SET due_date = '0001-01-01 BC' WHERE id = %s", [item.pk]
+        )
+    c = as_user(cast.am)
+    assert c.get(reverse("meetings:meeting_list") + "?when=past").status_code == 200
+    assert c.get(reverse("meetings:meeting_list")).status_code == 200
+    for m in (bc, late):
+        assert c.get(reverse("meetings:meeting_detail", args=[m.pk])).status_code == 200
+        assert c.get(reverse("meetings:meeting_ics", args=[m.pk])).status_code == 200
+    bc.refresh_from_db()
+    late.refresh_from_db()
+    assert bc.start.year == 1 and late.start.year == 9999
