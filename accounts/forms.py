@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agency.errors import DomainError
+from agency.limits import InputLimitsMixin
 from agency.roles import Role
 
 from .models import CheckIn, Client, Contact, Party, TeamMembership, User
@@ -25,7 +26,7 @@ from .team_roles import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(InputLimitsMixin, forms.ModelForm):
     class Meta:
         model = Client
         fields = CLIENT_FIELDS
@@ -38,7 +39,7 @@ class ClientForm(forms.ModelForm):
         return name
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(InputLimitsMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = CONTACT_FIELDS
@@ -48,7 +49,7 @@ class ContactForm(forms.ModelForm):
         }
 
 
-class PartyForm(forms.ModelForm):
+class PartyForm(InputLimitsMixin, forms.ModelForm):
     class Meta:
         model = Party
         fields = PARTY_FIELDS
@@ -77,7 +78,7 @@ class _TeamRoleRules:
             self.add_error(field, e.message)
 
 
-class MembershipAddForm(_TeamRoleRules, forms.ModelForm):
+class MembershipAddForm(InputLimitsMixin, _TeamRoleRules, forms.ModelForm):
     user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
 
     class Meta:
@@ -114,7 +115,7 @@ class MembershipAddForm(_TeamRoleRules, forms.ModelForm):
         return cleaned
 
 
-class MembershipForm(_TeamRoleRules, forms.ModelForm):
+class MembershipForm(InputLimitsMixin, _TeamRoleRules, forms.ModelForm):
     class Meta:
         model = TeamMembership
         fields = MEMBERSHIP_FIELDS
@@ -139,14 +140,14 @@ class MembershipForm(_TeamRoleRules, forms.ModelForm):
         return cleaned
 
 
-class CheckInForm(forms.ModelForm):
+class CheckInForm(InputLimitsMixin, forms.ModelForm):
     class Meta:
         model = CheckIn
         fields = CHECKIN_FIELDS
         widgets = {"date": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(InputLimitsMixin, forms.Form):
     language = forms.ChoiceField(choices=())
     next = forms.CharField(required=False)
 

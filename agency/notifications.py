@@ -10,7 +10,7 @@ Notification and queues its email on commit (the task takes the id).
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from .models import Notification
@@ -22,12 +22,27 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """Render a plain-text (.txt) template with autoescaping OFF.
+
+    A .txt email is not HTML: a name such as `O'Neil & "Sons" <HK>` must read
+    as typed, not as `&quot;` entities. Every .txt email goes through here
+    (the .html part keeps Django's escaping).
+    """
+    from django.template import Context
+
+    template = get_template(template_name)
+    # The backend's template wraps a django.template.Template; render that with
+    # a Context whose autoescape is off (inherited by {% extends %}/{% include %}).
+    return template.template.render(Context(context, autoescape=False))
+
+
 def render_for(user, template: str, context: dict) -> tuple[str, str, str]:
     language = getattr(user, "language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
         ctx = {"recipient": user, "site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"emails/{template}_subject.txt", ctx)
-        text = render_to_string(f"emails/{template}_body.txt", ctx)
+        subject = render_text(f"emails/{template}_subject.txt", ctx)
+        text = render_text(f"emails/{template}_body.txt", ctx)
         html = render_to_string(f"emails/{template}_body.html", ctx)
     return " ".join(subject.split()), text, html
 

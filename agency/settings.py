@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "agency.middleware.UserLanguageMiddleware",
+    "agency.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -133,7 +134,12 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Behind N reverse proxies the client is the N-th X-Forwarded-For entry from the
+# right (agency.client_ip, axes' documented AXES_CLIENT_IP_CALLABLE hook); 0 = no
+# proxy: the header is ignored.
+# (The env var keeps its documented name; the setting is ours, not axes'.)
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "agency.client_ip.client_ip"
 
 # Internationalisation
 LANGUAGE_CODE = "zh-hans"
@@ -248,9 +254,15 @@ REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Feed tokens (bearer secrets) are masked in every logged URL.
+    "filters": {"mask_secrets": {"()": "agency.logging.MaskSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": {"filters": ["mask_secrets"]},
+        "django.server": {"filters": ["mask_secrets"], "handlers": ["console"], "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs every rendering step at INFO; keep only problems.
         "weasyprint": {"level": "WARNING"},

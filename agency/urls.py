@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.passwords import ThrottledPasswordChangeForm
 from accounts.views import set_language
 
 from . import views
@@ -16,7 +17,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(success_url="/password/done/"),
+        auth_views.PasswordChangeView.as_view(
+            success_url="/password/done/", form_class=ThrottledPasswordChangeForm
+        ),
         name="password_change",
     ),
     path(

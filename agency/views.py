@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -72,8 +72,10 @@ def inbox_mark_read(request):
     )
     services.notifications_mark_read(user=request.user, ids=clean_ids)
     nxt = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        return redirect(nxt)
+    local = nxt.startswith("/")
+    if local and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        # A path on this site, never a URL name: redirect("abc") would reverse "abc".
+        return HttpResponseRedirect(nxt)
     return redirect("inbox")
 
 

@@ -9,6 +9,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client
+from agency.dates import validate_in_range
 from billing.models import Invoice, TimeEntry
 from briefs.models import Brief
 from meetings.models import Meeting
@@ -17,8 +18,12 @@ from plans.models import AccountPlan
 
 def _dates(field: str, help_text):
     return (
-        django_filters.DateFilter(field_name=field, lookup_expr="gte", label=help_text[0]),
-        django_filters.DateFilter(field_name=field, lookup_expr="lte", label=help_text[1]),
+        django_filters.DateFilter(
+            field_name=field, lookup_expr="gte", label=help_text[0], validators=[validate_in_range]
+        ),
+        django_filters.DateFilter(
+            field_name=field, lookup_expr="lte", label=help_text[1], validators=[validate_in_range]
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Client, Contact, Party, TeamMembership, User
+from agency.limits import InputLimitsSerializerMixin
 from billing.forms import PaymentForm
 from billing.models import Invoice, InvoiceLine, Payment, TimeEntry
 from briefs.models import Brief
@@ -318,7 +319,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
         ]
 
 
-class PaymentInputSerializer(serializers.Serializer):
+class PaymentInputSerializer(InputLimitsSerializerMixin, serializers.Serializer):
     """A payment as finance records it (billing.services.payment_record)."""
 
     date = serializers.DateField()
@@ -357,7 +358,7 @@ class TimeEntrySerializer(serializers.ModelSerializer):
         ]
 
 
-class TimeEntryInputSerializer(serializers.Serializer):
+class TimeEntryInputSerializer(InputLimitsSerializerMixin, serializers.Serializer):
     """One entry of the caller's own time (billing.services.time_entry_record).
 
     `client` may be any client id: the service refuses those whose team the

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, User
+from agency.dates import MAX_YEAR, MIN_YEAR, in_range
+from agency.limits import InputLimitsMixin
 
 from .models import Invoice, InvoiceLine, Payment, TimeEntry
 from .selectors import rounds_for_client, rounds_for_clients
@@ -22,7 +24,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_MONEY = Decimal("999999999999.99")
 
 
-class InvoiceForm(forms.ModelForm):
+class InvoiceForm(InputLimitsMixin, forms.ModelForm):
     class Meta:
         model = Invoice
         fields = INVOICE_FIELDS
@@ -117,7 +119,7 @@ InvoiceLineFormSet = forms.inlineformset_factory(
 )
 
 
-class IssueForm(forms.Form):
+class IssueForm(InputLimitsMixin, forms.Form):
     fapiao_number = forms.CharField(label=_("Fapiao number"), max_length=40)
     issue_date = forms.DateField(label=_("Issue date"), widget=DATE_INPUT)
 
@@ -134,7 +136,7 @@ class IssueForm(forms.Form):
         return value
 
 
-class PaymentForm(forms.ModelForm):
+class PaymentForm(InputLimitsMixin, forms.ModelForm):
     amount = forms.DecimalField(
         label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
@@ -151,7 +153,7 @@ class PaymentForm(forms.ModelForm):
         return value
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(InputLimitsMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -216,7 +218,9 @@ class AgeingFilterForm(forms.Form):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    year = forms.IntegerField(
+        label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR, required=False
+    )
 
 
 class TimesheetRowForm(forms.Form):
@@ -325,6 +329,6 @@ def parse_week(value) -> dt.date:
         day = dt.date.fromisoformat(str(value))
     except (TypeError, ValueError):
         day = timezone.localdate()
-    if not 2000 <= day.year <= 2100:
+    if not in_range(day):
         day = timezone.localdate()
     return day - dt.timedelta(days=day.weekday())

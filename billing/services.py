@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, User
 from accounts.selectors import client_lead, users_with_role
+from agency.dates import check_in_range
 from agency.errors import DomainError
 from agency.files import files_kept_only_on_commit
 from agency.notifications import notify
@@ -64,7 +65,8 @@ ERR_ISSUER_IS_REQUESTER = _("Whoever drafted or requested an invoice cannot also
 
 
 def invoice_number(year: int, seq: int) -> str:
-    return f"INV-{year}-{seq:04d}"
+    """INV-YYYY-NNNN: the year always has four digits (issue dates are ranged)."""
+    return f"INV-{year:04d}-{seq:04d}"
 
 
 def _lines_totals(lines) -> tuple[Decimal, Decimal, Decimal]:
@@ -217,6 +219,7 @@ def _invoice_issue(*, actor, invoice, fapiao_number, issue_date, keep) -> Invoic
         raise DomainError(ERR_FAPIAO_REQUIRED)
     today = timezone.localdate()
     issue_date = issue_date or today
+    check_in_range(issue_date)
     if issue_date > today:
         raise DomainError(ERR_ISSUE_DATE_FUTURE)
     invoice = _lock(invoice)
@@ -328,6 +331,7 @@ def payment_record(
 ) -> Payment:
     """Finance records money received; the invoice is paid when payments add up."""
     deny_unless(billing_access(actor, invoice.client).is_finance)
+    check_in_range(date)
     if not isinstance(amount, Decimal):
         # Money never passes through float: a float here is a programming error.
         raise TypeError("payment amount must be a Decimal")
@@ -409,6 +413,7 @@ def timesheet_week_save(*, actor: User, monday: dt.date, rows: list[dict]) -> in
     changed are rewritten, so unchanged hours keep the role they were written
     at. Returns the number of cells now in the week.
     """
+    check_in_range(monday)
     _lock_time_of(actor)
     monday = week_monday(monday)
     days = [monday + dt.timedelta(days=i) for i in range(7)]
@@ -524,6 +529,7 @@ def time_entry_record(
     at the actor's role of today; a re-presentation may name its round."""
     if not timesheet_clients_for(actor).filter(pk=client.pk).exists():
         raise DomainError(ERR_NOT_ON_TEAM)
+    check_in_range(date)
     _check_hours(hours)
     _lock_time_of(actor)
     _check_activity(activity)

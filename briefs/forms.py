@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client
 from accounts.selectors import team_members
+from agency.limits import InputLimitsMixin
 from agency.roles import ACCOUNT_SERVICE, CREATIVES
 
 from .models import CHECKLIST_FIELDS, Brief, Escalation, JobStage, JobStageTemplate, Judgment
@@ -19,7 +20,7 @@ def _textareas(*names, rows=3):
     return {n: forms.Textarea(attrs={"rows": rows}) for n in names}
 
 
-class BriefForm(forms.ModelForm):
+class BriefForm(InputLimitsMixin, forms.ModelForm):
     class Meta:
         model = Brief
         fields = BRIEF_FIELDS
@@ -82,17 +83,17 @@ class BriefCreateForm(BriefForm):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(InputLimitsMixin, forms.Form):
     comment = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CommentForm(forms.Form):
+class CommentForm(InputLimitsMixin, forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class CreativeReviewForm(forms.Form):
+class CreativeReviewForm(InputLimitsMixin, forms.Form):
     agree = forms.TypedChoiceField(
         label=_("Do you agree with the strategy?"),
         choices=[("yes", _("Agree")), ("no", _("Object"))],
@@ -112,7 +113,7 @@ class CreativeReviewForm(forms.Form):
         return data
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(InputLimitsMixin, forms.Form):
     contact = forms.ModelChoiceField(label=_("Who agreed"), queryset=None)
     agreed_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     via = forms.ChoiceField(label=_("How"), choices=Brief.AgreedVia.choices)
@@ -131,7 +132,7 @@ class AgreementForm(forms.Form):
         return agreed_on
 
 
-class PlannerReviewForm(forms.Form):
+class PlannerReviewForm(InputLimitsMixin, forms.Form):
     score = forms.TypedChoiceField(
         label=_("Score"),
         choices=[(i, str(i)) for i in range(1, 6)],
@@ -169,7 +170,7 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             ) from None
 
 
-class BriefCreativesForm(forms.Form):
+class BriefCreativesForm(InputLimitsMixin, forms.Form):
     creatives = SafeModelMultipleChoiceField(
         label=_("Creative team"),
         queryset=None,
@@ -200,7 +201,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class WorkForm(forms.Form):
+class WorkForm(InputLimitsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -231,7 +232,7 @@ class WorkForm(forms.Form):
         return files
 
 
-class JudgmentForm(forms.Form):
+class JudgmentForm(InputLimitsMixin, forms.Form):
     verdict = forms.ChoiceField(
         label=_("Verdict"), choices=Judgment.Verdict.choices, widget=forms.RadioSelect
     )
@@ -256,11 +257,11 @@ class JudgmentForm(forms.Form):
         return data
 
 
-class StatementForm(forms.Form):
+class StatementForm(InputLimitsMixin, forms.Form):
     statement = forms.CharField(label=_("Statement"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(InputLimitsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=Escalation.Decision.choices, widget=forms.RadioSelect
     )
@@ -287,7 +288,7 @@ class JobForm(forms.Form):
         self.fields["owner"].queryset = _team_users(brief)
 
 
-class StageForm(forms.ModelForm):
+class StageForm(InputLimitsMixin, forms.ModelForm):
     class Meta:
         model = JobStage
         fields = ("owner", "due_date")
@@ -298,7 +299,7 @@ class StageForm(forms.ModelForm):
         self.fields["owner"].queryset = _team_users(brief)
 
 
-class HandOffForm(forms.Form):
+class HandOffForm(InputLimitsMixin, forms.Form):
     to_user = forms.ModelChoiceField(
         label=_("Hand to (owner of the next stage)"), queryset=None, required=False
     )

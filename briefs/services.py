@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, Contact, User
 from accounts.selectors import team_members, users_with_role
+from agency.dates import check_in_range
 from agency.errors import DomainError
 from agency.files import files_kept_only_on_commit
 from agency.notifications import notify
@@ -42,7 +43,7 @@ from .selectors import (
     can_decide_escalation,
     escalation_heads,
 )
-from .uploads import validate_upload
+from .uploads import stored_name, validate_upload
 
 S = Brief.Status
 
@@ -201,6 +202,7 @@ def _validate_strategy(client: Client, strategy) -> None:
 def brief_create(*, actor: User, client: Client, data: dict) -> Brief:
     deny_unless(brief_access_for_client(actor, client).can_edit)
     _validate_strategy(client, data.get("strategy"))
+    check_in_range(data.get("deadline"))
     brief = Brief(client=client, author=actor)
     for name in BRIEF_FIELDS:
         if name in data:
@@ -220,6 +222,7 @@ def brief_update(*, actor: User, brief: Brief, data: dict) -> Brief:
         raise DomainError(ERR_CLOSED)
     if "strategy" in data:
         _validate_strategy(brief.client, data["strategy"])
+    check_in_range(data.get("deadline"))
     changed = []
     for name in BRIEF_FIELDS:
         if name in data and getattr(brief, name) != data[name]:
@@ -338,6 +341,7 @@ def brief_record_agreement(
         raise DomainError(ERR_VIA)
     if agreed_on is None or agreed_on > timezone.localdate():
         raise DomainError(ERR_AGREED_IN_FUTURE)
+    check_in_range(agreed_on)
     brief.status = S.CLIENT_AGREED
     brief.client_agreed_contact = contact
     brief.client_agreed_on = agreed_on
@@ -479,7 +483,8 @@ def _store_files(work: CreativeWork, files, kinds, keep) -> None:
         row = CreativeFile(
             work=work,
             token=token,
-            original_name=(getattr(f, "name", "") or "file")[:255],
+            # The name offered on download ends in the DETECTED type's extension.
+            original_name=stored_name(getattr(f, "name", ""), kind),
             kind=kind,
             size=f.size,
         )
@@ -852,6 +857,7 @@ def job_stage_update(*, actor: User, stage: JobStage, owner=None, due_date=None)
     """Set the owner and due date of a stage not yet done."""
     job = stage.job
     deny_unless(brief_access_for(actor, job.brief).can_move_jobs)
+    check_in_range(due_date)
     stage = JobStage.objects.select_for_update().get(pk=stage.pk)
     if job.status == Job.Status.DELIVERED:
         raise DomainError(ERR_JOB_DELIVERED)

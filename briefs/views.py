@@ -45,6 +45,7 @@ from .selectors import (
     job_get_for_user,
     work_get_for_user,
 )
+from .uploads import stored_name
 
 PAGE_SIZE = 25
 
@@ -394,7 +395,8 @@ def file_download(request, pk):
         # Images show inline (the work page embeds them); a PDF, which can
         # carry scripts and forms, is always a download.
         as_attachment=f.kind == "pdf",
-        filename=f.original_name,
+        # Rows stored before names were fixed may still carry the uploader's extension.
+        filename=stored_name(f.original_name, f.kind),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -3,6 +3,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client
+from agency.limits import InputLimitsMixin
+from briefs.uploads import check_image, sniff_any, stored_name
 
 from .models import (
     REHEARSAL_MIN_MINUTES,
@@ -59,7 +61,7 @@ class _MeetingFieldsMixin:
         self.fields["purpose"].widget = forms.Textarea(attrs={"rows": 2})
 
 
-class MeetingCreateForm(_MeetingFieldsMixin, forms.ModelForm):
+class MeetingCreateForm(InputLimitsMixin, _MeetingFieldsMixin, forms.ModelForm):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[
@@ -84,7 +86,7 @@ class MeetingCreateForm(_MeetingFieldsMixin, forms.ModelForm):
         return data
 
 
-class MeetingEditForm(_MeetingFieldsMixin, forms.ModelForm):
+class MeetingEditForm(InputLimitsMixin, _MeetingFieldsMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ("title", "purpose", "start", "duration_minutes", "location")
@@ -94,7 +96,7 @@ class MeetingEditForm(_MeetingFieldsMixin, forms.ModelForm):
         self._setup()
 
 
-class PresentationCreateForm(_MeetingFieldsMixin, forms.ModelForm):
+class PresentationCreateForm(InputLimitsMixin, _MeetingFieldsMixin, forms.ModelForm):
     """A presentation and the meeting of its first round.
 
     The brief and creative-work choices are the chosen client's only (briefs
@@ -156,7 +158,7 @@ class PresentationCreateForm(_MeetingFieldsMixin, forms.ModelForm):
         return data
 
 
-class RehearsalForm(_MeetingFieldsMixin, forms.ModelForm):
+class RehearsalForm(InputLimitsMixin, _MeetingFieldsMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ("start", "duration_minutes", "location", "purpose")
@@ -228,7 +230,7 @@ AgendaFormSet = forms.modelformset_factory(
 )
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(InputLimitsMixin, forms.Form):
     """Notes per agenda item plus the conclusions."""
 
     conclusions = forms.CharField(
@@ -254,11 +256,11 @@ class MinutesForm(forms.Form):
         return {item.pk: self.cleaned_data.get(f"notes_{item.pk}", "") for item in self.agenda}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(InputLimitsMixin, forms.Form):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(InputLimitsMixin, forms.Form):
     text = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
     due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
@@ -268,7 +270,7 @@ class ActionItemForm(forms.Form):
         self.fields["owner"].queryset = meeting_people(meeting)
 
 
-class StorylineForm(forms.ModelForm):
+class StorylineForm(InputLimitsMixin, forms.ModelForm):
     class Meta:
         model = PresentationRound
         fields = ("opening_remarks", "flow", "closing_remarks", "presenters", "decision_makers")
@@ -302,6 +304,14 @@ class MaterialForm(forms.ModelForm):
         f = self.cleaned_data.get("file")
         if f and f.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 50 MB."))
+        if f and hasattr(f, "content_type"):  # a new upload, not the stored file
+            f.seek(0)
+            kind = sniff_any(f.read(16))
+            f.seek(0)
+            if kind in ("png", "jpeg", "gif", "webp"):
+                check_image(f, f.name)
+            # Stored (and later offered) under the DETECTED type's extension.
+            f.name = stored_name(f.name, kind)
         return f
 
     def clean(self):
@@ -311,7 +321,7 @@ class MaterialForm(forms.ModelForm):
         return data
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(InputLimitsMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
@@ -329,7 +339,7 @@ class OutcomeForm(forms.Form):
     )
 
 
-class NextRoundForm(_MeetingFieldsMixin, forms.Form):
+class NextRoundForm(InputLimitsMixin, _MeetingFieldsMixin, forms.Form):
     failure_cause = forms.ChoiceField(
         label=_("Why did the previous round fail?"),
         choices=[("", "---------"), *PresentationRound.FailureCause.choices],

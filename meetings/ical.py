@@ -27,7 +27,11 @@ def _address(email: str, name: str, role: str = "REQ-PARTICIPANT") -> vCalAddres
     return address
 
 
-def meeting_event(meeting: Meeting, attendees=None, *, description: str = "") -> Event:
+def meeting_event(
+    meeting: Meeting, attendees=None, *, description: str = "", organiser: bool = True
+) -> Event:
+    """One VEVENT. `organiser=False` (the personal feed) leaves out the
+    organiser's address: a feed URL is a bearer secret calendar services keep."""
     tz = ZoneInfo(settings.TIME_ZONE)
     event = Event()
     event.add("uid", _uid(meeting))
@@ -45,9 +49,9 @@ def meeting_event(meeting: Meeting, attendees=None, *, description: str = "") ->
         event.add("status", "CANCELLED")
     else:
         event.add("status", "CONFIRMED")
-    organiser = meeting.organiser
-    if organiser.email:
-        event.add("organizer", _address(organiser.email, organiser.full_name, "CHAIR"))
+    if organiser and meeting.organiser.email:
+        person = meeting.organiser
+        event.add("organizer", _address(person.email, person.full_name, "CHAIR"))
     for attendee in attendees if attendees is not None else meeting.attendees.all():
         if attendee.email:
             event.add("attendee", _address(attendee.email, attendee.name), encode=0)

@@ -10,13 +10,14 @@ Other apps read these fields:
   (Meeting.rehearsal_for + Meeting.held_at) and ActionItem.due_date/done_at.
 """
 
-import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from agency.dates import safe_end
 
 # The handbook: even a 30-minute rehearsal changes everything; less is refused.
 REHEARSAL_MIN_MINUTES = 30
@@ -123,7 +124,9 @@ class Meeting(models.Model):
 
     @property
     def end(self):
-        return self.start + dt.timedelta(minutes=self.duration_minutes)
+        # Never past what the local time zone can show (an edge value stored
+        # before dates were ranged must not break a page, .ics or feed).
+        return safe_end(self.start, self.duration_minutes)
 
     @property
     def is_presentation(self) -> bool:

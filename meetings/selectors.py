@@ -12,6 +12,7 @@ downloads). Rules (PERMISSIONS.md):
 """
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ class MeetingAccess:
 
 
 NO_ACCESS = MeetingAccess(False, False, False)
+FEED_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def meeting_access(user, meeting: Meeting) -> MeetingAccess:
@@ -117,13 +119,21 @@ def clients_user_may_organise(user) -> QuerySet[Client]:
     )
 
 
-def meeting_detail_data(meeting: Meeting) -> dict:
-    """Everything the detail page shows, in a fixed number of queries."""
+def meeting_detail_data(meeting: Meeting, user=None) -> dict:
+    """Everything the detail page shows to `user`, in a fixed number of queries.
+
+    The client's open action items from other meetings ("carried") are the
+    client team's business: an attendee who is not on the team (nor sees every
+    client) does not get them.
+    """
     attendees = list(meeting.attendees.select_related("user", "contact"))
     agenda = list(meeting.agenda_items.select_related("owner"))
     total_minutes = sum(a.minutes for a in agenda)
     carried = []
-    if meeting.client_id:
+    sees_client_work = user is None or (
+        meeting.client_id is not None and client_access(user, meeting.client).can_view_work
+    )
+    if meeting.client_id and sees_client_work:
         carried = list(
             ActionItem.objects.filter(
                 client_id=meeting.client_id,
@@ -218,7 +228,8 @@ def meetings_in_feed(user) -> QuerySet[Meeting]:
 
 def feed_token_get(token: str) -> CalendarFeedToken:
     """The active token; a revoked or unknown one is 404."""
-    if not token or len(token) > 64:
+    # Tokens are URL-safe base64; anything else (a NUL byte, say) is unknown.
+    if not token or len(token) > 64 or not FEED_TOKEN_CHARS.fullmatch(token):
         raise Http404(NOT_FOUND)
     try:
         return CalendarFeedToken.objects.select_related("user").get(

@@ -17,9 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, Contact, User
+from agency.dates import check_in_range
 from agency.errors import DomainError
 from agency.files import files_kept_only_on_commit
-from agency.notifications import notify
+from agency.notifications import notify, render_text
 from agency.pdf import render_pdf
 from agency.permissions import deny_unless
 from agency.services import EMAIL_SEND_TIMEOUT
@@ -114,6 +115,7 @@ def _require_open(meeting: Meeting) -> None:
 
 
 def _check_rehearsal(*, start, duration_minutes: int, presentation: Meeting) -> None:
+    check_in_range(start)
     if duration_minutes < REHEARSAL_MIN_MINUTES:
         raise DomainError(ERR_REHEARSAL_TOO_SHORT)
     if start + dt.timedelta(minutes=duration_minutes) > presentation.start:
@@ -133,6 +135,7 @@ def meeting_create(*, actor: User, data: dict) -> Meeting:
     if kind == Meeting.Kind.CLIENT and client is None:
         raise DomainError(ERR_CLIENT_REQUIRED)
     deny_unless(meeting_may_organise_for_client(actor, client), ERR_CLIENT_NOT_ALLOWED)
+    check_in_range(data.get("start"))
     meeting = Meeting(client=client, kind=kind, organiser=actor, created_by=actor)
     _assign(meeting, data, MEETING_FIELDS)
     meeting.save()
@@ -147,6 +150,7 @@ def meeting_update(*, actor: User, meeting: Meeting, data: dict) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_open(meeting)
     start = data.get("start", meeting.start)
+    check_in_range(start)
     duration = data.get("duration_minutes", meeting.duration_minutes)
     if meeting.is_rehearsal:
         _check_rehearsal(start=start, duration_minutes=duration, presentation=meeting.rehearsal_for)
@@ -594,8 +598,8 @@ def _agenda_messages(dispatch_id: int) -> list[EmailMultiAlternatives]:
         ) or settings.LANGUAGE_CODE
         with translation.override(language):
             ctx = {**agenda_context(meeting, internal=False), "recipient_name": row["name"]}
-            subject = " ".join(render_to_string("emails/meetings/agenda_subject.txt", ctx).split())
-            text = render_to_string("emails/meetings/agenda_body.txt", ctx)
+            subject = " ".join(render_text("emails/meetings/agenda_subject.txt", ctx).split())
+            text = render_text("emails/meetings/agenda_body.txt", ctx)
             html = render_to_string("emails/meetings/agenda_body.html", ctx)
             if language not in pdfs:
                 pdfs[language] = render_pdf("pdf/meetings/agenda.html", ctx)
@@ -633,6 +637,7 @@ def action_item_add(
     _require_open(meeting)
     if not meeting_access(owner, meeting).can_view:
         raise DomainError(ERR_ACTION_OWNER_OUTSIDE)
+    check_in_range(due_date)
     item = ActionItem.objects.create(
         meeting=meeting, client_id=meeting.client_id, text=text, owner=owner, due_date=due_date
     )
@@ -684,6 +689,7 @@ def presentation_create(*, actor: User, data: dict) -> Meeting:
     if client is None:
         raise DomainError(ERR_CLIENT_REQUIRED)
     deny_unless(meeting_may_organise_for_client(actor, client), ERR_CLIENT_NOT_ALLOWED)
+    check_in_range(data.get("start"))
     brief, work = data.get("brief"), data.get("creative_work")
     if brief is not None and not presentation_brief_choices(actor, client).filter(pk=brief.pk):
         raise DomainError(ERR_BRIEF_OTHER_CLIENT)
@@ -880,6 +886,7 @@ def round_open_next(
         raise DomainError(ERR_ROUND_CAUSE_REQUIRED)
     if not failure_note.strip():
         raise DomainError(ERR_ROUND_NOTE_REQUIRED)
+    check_in_range(start)
     round.failure_cause = failure_cause
     round.failure_note = failure_note.strip()
     round.save(update_fields=["failure_cause", "failure_note"])

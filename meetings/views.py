@@ -18,6 +18,7 @@ from agency.actions import render_form, run_and_redirect, run_service
 from agency.pdf import pdf_response
 from agency.permissions import NOT_FOUND, deny_unless
 from agency.timeline import labelled_timeline
+from briefs.uploads import sniff_any, stored_name
 
 from . import forms, services
 from .ical import calendar_bytes, meeting_event, meeting_ics
@@ -170,7 +171,7 @@ def presentation_create(request):
 
 def meeting_detail(request, pk):
     meeting, access = meeting_get_for_user(request.user, pk)
-    data = meeting_detail_data(meeting)
+    data = meeting_detail_data(meeting, request.user)
     brief = None
     round_ = data["round"]
     if round_ is not None and round_.presentation.brief_id:
@@ -378,7 +379,7 @@ def agenda_send(request, pk):
         if ok:
             _delivery_report(request, dispatch)
         return redirect(meeting)
-    data = meeting_detail_data(meeting)
+    data = meeting_detail_data(meeting, request.user)
     return render(
         request,
         "meetings/agenda_send.html",
@@ -436,7 +437,9 @@ def decision_add(request, pk):
     deny_unless(access.can_edit)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write the decision."))
+        written = request.POST.get("text", "").strip()
+        # Blank: ask for it; too long (or other bad input): say what is wrong.
+        messages.error(request, form.errors["text"][0] if written else _("Write the decision."))
         return redirect(meeting)
     return run_and_redirect(
         request,
@@ -538,12 +541,20 @@ def material_download(request, pk, material_pk):
     material = get_object_or_404(SupportingMaterial, round__meeting=meeting, pk=material_pk)
     if not material.file:
         raise Http404(NOT_FOUND)
-    name = material.file.name.rsplit("/", 1)[-1]
     try:
         handle = material.file.open("rb")
     except FileNotFoundError:
         raise Http404(NOT_FOUND) from None  # gone from storage: not a 500
-    return FileResponse(handle, as_attachment=True, filename=name)
+    # Offered under the detected type's extension (older rows kept the
+    # uploader's), always as an opaque download the browser does not sniff.
+    kind = sniff_any(handle.read(16))
+    handle.seek(0)
+    name = stored_name(material.file.name.rsplit("/", 1)[-1], kind)
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type="application/octet-stream"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def rehearsal_create(request, pk):
@@ -629,8 +640,9 @@ def calendar_feed(request, token):
     feed_token = feed_token_get(token)
     user = feed_token.user
     # The URL is a bearer secret that calendar services store and fetch: it carries
-    # the user's own meetings and no one else's addresses (no ATTENDEE lines).
-    events = [meeting_event(m, []) for m in meetings_in_feed(user)]
+    # the user's own meetings and no one else's addresses (no ATTENDEE lines, no
+    # ORGANIZER address).
+    events = [meeting_event(m, [], organiser=False) for m in meetings_in_feed(user)]
     with translation.override(user.language or settings.LANGUAGE_CODE):
         name = _("Meetings of %(name)s") % {"name": user.full_name}
     body = calendar_bytes(events, name=name)

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import team_members
+from agency.dates import MAX_YEAR, MIN_YEAR
+from agency.limits import InputLimitsMixin
 
 from .models import AccountPlan, Activity, PhaseGoal, PlanReview, Strategy
 from .services import RowChanges
@@ -35,7 +37,7 @@ def plan_row_choices(plan: AccountPlan) -> dict:
     }
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(InputLimitsMixin, forms.ModelForm):
     # The version the form was loaded with (optimistic locking); never saved from here.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -70,7 +72,7 @@ class PlanForm(forms.ModelForm):
         pass
 
 
-class PhaseGoalForm(forms.ModelForm):
+class PhaseGoalForm(InputLimitsMixin, forms.ModelForm):
     class Meta:
         model = PhaseGoal
         fields = ["title", "measure", "due_date", "status"]
@@ -90,7 +92,7 @@ class PhaseGoalForm(forms.ModelForm):
         pass
 
 
-class StrategyForm(forms.ModelForm):
+class StrategyForm(InputLimitsMixin, forms.ModelForm):
     class Meta:
         model = Strategy
         fields = ["title", "description", "phase_goals"]
@@ -201,10 +203,10 @@ ActivityFormSet = _formset(Activity, ActivityForm)
 
 
 class PlanCreateForm(forms.Form):
-    year = forms.IntegerField(label=_("Plan year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Plan year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(InputLimitsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=PlanReview.Decision.choices, widget=forms.RadioSelect
     )
@@ -225,13 +227,13 @@ class ReviewForm(forms.Form):
         return data
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(InputLimitsMixin, forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(InputLimitsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

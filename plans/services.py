@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, User
 from accounts.selectors import team_members
+from agency.dates import check_year
 from agency.errors import DomainError
 from agency.notifications import notify
 from agency.permissions import deny_unless
@@ -112,6 +113,7 @@ def plan_default_year() -> int:
 @transaction.atomic
 def plan_create(*, actor: User, client: Client, year: int) -> AccountPlan:
     deny_unless(plan_access_for_client(actor, client).can_edit)
+    check_year(year)
     if AccountPlan.objects.filter(client=client, year=year).exists():
         raise DomainError(ERR_PLAN_EXISTS, year=year)
     plan = AccountPlan(client=client, year=year, revision=1, created_by=actor)
