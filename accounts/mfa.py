@@ -161,7 +161,7 @@ def recovery_codes_new(user) -> list[str]:
     return codes
 
 
-def enrol_confirm(*, actor, request, token: str) -> list[str]:
+def enrol_confirm(*, actor, http_request, token: str) -> list[str]:
     """Confirm the enrolment device with a code from the app; returns recovery codes."""
     user = actor
     with transaction.atomic():
@@ -173,12 +173,12 @@ def enrol_confirm(*, actor, request, token: str) -> list[str]:
             codes = recovery_codes_new(user)
     if error is not None:
         raise error
-    otp_login(request, device)
-    request.session[SESSION_HAS_DEVICE] = True
+    otp_login(http_request, device)
+    http_request.session[SESSION_HAS_DEVICE] = True
     return codes
 
 
-def verify(*, actor, request, token: str, recovery: bool = False):
+def verify(*, actor, http_request, token: str, recovery: bool = False):
     """Verify this session with a TOTP code or (once each) a recovery code."""
     user = actor
     model = StaticDevice if recovery else TOTPDevice
@@ -187,7 +187,7 @@ def verify(*, actor, request, token: str, recovery: bool = False):
         error = _check(device, token) if device else DomainError(ERR_WRONG_CODE)
     if error is not None:
         raise error
-    otp_login(request, device)
+    otp_login(http_request, device)
     return device
 
 

@@ -26,7 +26,7 @@ def mfa_enrol(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ok, codes = run_service(
-            request, mfa.enrol_confirm, request=request, token=form.cleaned_data["token"]
+            request, mfa.enrol_confirm, http_request=request, token=form.cleaned_data["token"]
         )
         if ok:
             return render(
@@ -63,7 +63,7 @@ def mfa_verify(request):
         ok, _device = run_service(
             request,
             mfa.verify,
-            request=request,
+            http_request=request,
             token=form.cleaned_data["token"],
             recovery=form.cleaned_data["recovery"],
         )
