@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from agency.actions import run_and_redirect, run_service
 
@@ -183,6 +183,7 @@ def _audit_filtered(request):
     return filterset, (filterset.qs if filterset.is_bound else rows)
 
 
+@require_GET
 def audit_list(request):
     filterset, rows = _audit_filtered(request)
     page = Paginator(rows.prefetch_related("subject"), 50).get_page(request.GET.get("page"))
@@ -203,6 +204,7 @@ def audit_list(request):
     )
 
 
+@require_GET
 def audit_export(request):
     _filterset, rows = _audit_filtered(request)
     header, table = audit.audit_table(rows.prefetch_related("subject"))

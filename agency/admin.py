@@ -10,6 +10,16 @@ class TimelineEventAdmin(admin.ModelAdmin):
     list_select_related = ("content_type", "actor")
     readonly_fields = [f.name for f in TimelineEvent._meta.fields]
 
+    # The audit trail: nobody adds, edits or deletes a row, superusers included.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
