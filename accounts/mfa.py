@@ -193,3 +193,13 @@ def verify(*, actor, http_request, token: str, recovery: bool = False):
 
 def session_is_verified(session) -> bool:
     return bool(session.get(DEVICE_ID_SESSION_KEY))
+
+
+def demo_enrol(user, base32_secret: str) -> TOTPDevice:
+    """Give a demo user a confirmed TOTP device with a known secret (seed_demo
+    --demo-totp, DEBUG only). Idempotent."""
+    key = base64.b32decode(base32_secret).hex()
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=user, name=TOTP_NAME, defaults={"key": key, "confirmed": True}
+    )
+    return device

@@ -201,3 +201,26 @@ def test_required_is_the_documented_roles(cast):
     }
     for who in ("ad", "am", "ae", "cd", "copywriter", "planner", "media", "traffic"):
         assert not mfa.mfa_required(getattr(cast, who))
+
+
+def test_seed_demo_pre_enrols_only_when_asked_and_only_in_debug(db, settings):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from accounts.management.commands.seed_demo import DEMO_TOTP_SECRET
+    from accounts.models import User
+
+    quiet = open("/dev/null", "w")  # noqa: SIM115
+    call_command("seed_demo", stdout=quiet)
+    assert not TOTPDevice.objects.exists()  # the default: they enrol at first login
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--demo-totp", stdout=quiet)
+    settings.DEBUG = True
+    call_command("seed_demo", "--demo-totp", stdout=quiet)
+    enrolled = set(TOTPDevice.objects.values_list("user__username", flat=True))
+    assert enrolled == {u.username for u in User.objects.all() if mfa.mfa_required(u)}
+    import base64
+
+    device = TOTPDevice.objects.get(user__username="md")
+    assert device.bin_key == base64.b32decode(DEMO_TOTP_SECRET)
