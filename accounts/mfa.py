@@ -35,7 +35,6 @@ from agency.roles import Role
 ERR_WRONG_CODE = _("That code is not right. Check your authenticator app and try again.")
 ERR_THROTTLED = _("Too many wrong codes. Wait %(seconds)s seconds and try again.")
 ERR_ALREADY_ENROLLED = _("You already have an authenticator app set up.")
-ERR_REQUIRED_CANNOT_REMOVE = _("Your role requires a second factor; it cannot be removed.")
 
 MFA_REQUIRED_ROLES = frozenset({Role.MD, Role.BD, Role.FINANCE, Role.ADMIN})
 RECOVERY_CODE_COUNT = 10
