@@ -28,7 +28,7 @@ def history(cast):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [
         ("md", 200),
         ("finance", 200),
