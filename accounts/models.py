@@ -246,3 +246,24 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.get_topic_display()}"
+
+
+class UserSession(models.Model):
+    """Which signed-in session belongs to whom (recorded at login), so a user can
+    see their sessions and end the others, and deactivation can end them all."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="user_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -29,6 +29,16 @@ class TimelineEventAdmin(ViewOnlyAdmin):
     list_filter = ("content_type", "action")
     list_select_related = ("content_type", "actor")
 
+    # The audit trail: nobody adds, edits or deletes a row, superusers included.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Notification)
 class NotificationAdmin(ViewOnlyAdmin):

@@ -310,3 +310,31 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"RoleEnum": "agency.roles.Role"},
 }
+
+# ---------------------------------------------------------------------------
+# Second factor, password reset, sessions (accounts/mfa.py, accounts/security_views.py)
+# ---------------------------------------------------------------------------
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+# OTPMiddleware right after authentication (it marks request.user verified or
+# not); then ours, which sends a user who must verify or enrol to that page.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "accounts.mfa.SecondFactorMiddleware",
+)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Agency")
+# django-otp throttling: after n failures a device waits 2**(n-1) * factor seconds.
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
+# A password-reset link is valid for this long (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 3600)
+# Reset requests per hour: per client IP and per address asked for.
+PASSWORD_RESET_PER_IP_HOUR = env.int("PASSWORD_RESET_PER_IP_HOUR", default=10)
+PASSWORD_RESET_PER_ADDRESS_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_HOUR", default=3)

@@ -28,6 +28,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("language/", set_language, name="set_language"),
+    path("", include("accounts.security_urls")),
     path("clients/", include("accounts.urls")),
     path("plans/", include("plans.urls")),
     path("briefs/", include("briefs.urls")),

@@ -10,4 +10,12 @@ class ApiConfig(AppConfig):
     def ready(self):
         # The OpenAPI description of our token authentication (drf-spectacular
         # finds extensions by importing them).
+        # A deactivated user's tokens stop working with their sessions.
+        from accounts.user_sessions import user_deactivated
+
         from . import schema  # noqa: F401
+        from .services import tokens_revoke_all_receiver
+
+        user_deactivated.connect(
+            tokens_revoke_all_receiver, dispatch_uid="api-revoke-on-deactivate"
+        )

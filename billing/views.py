@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.audit import export_record
 from accounts.models import Client, TeamMembership, User
 from agency.actions import run_and_redirect, run_service
 from agency.pdf import pdf_response, render_pdf
@@ -345,7 +346,9 @@ def _export_name(report, ext):
 def ageing_export(request, fmt):
     _form, filters, report = _ageing(request)
     header, table = ageing_table(report, filters["group"])
-    return _table_response(header, table, fmt, _export_name(report, fmt), _("Ageing"))
+    response = _table_response(header, table, fmt, _export_name(report, fmt), _("Ageing"))
+    export_record(actor=request.user, report="ageing", fmt=fmt, rows=len(table))
+    return response
 
 
 # A text cell starting with one of these is run as a formula by Excel and
@@ -473,7 +476,11 @@ def profitability_export(request, fmt):
     year = _year(request)
     rows = profitability_for(request.user, year=year)
     header, table = _profitability_table(rows)
-    return _table_response(header, table, fmt, f"profitability-{year}.{fmt}", _("Profitability"))
+    response = _table_response(
+        header, table, fmt, f"profitability-{year}.{fmt}", _("Profitability")
+    )
+    export_record(actor=request.user, report="profitability", fmt=fmt, rows=len(table))
+    return response
 
 
 def time_export(request, client_pk, fmt):
@@ -514,7 +521,9 @@ def time_export(request, client_pk, fmt):
                 money(e.hours * rate) if rate is not None else "",
             ]
         )
-    return _table_response(header, table, fmt, f"time-{client.pk}-{year}.{fmt}", _("Time"))
+    response = _table_response(header, table, fmt, f"time-{client.pk}-{year}.{fmt}", _("Time"))
+    export_record(actor=request.user, report="time", fmt=fmt, rows=len(table), client=client)
+    return response
 
 
 def profitability_client(request, client_pk):

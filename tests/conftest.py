@@ -175,6 +175,41 @@ def cast(db):
     return SimpleNamespace(client=client, other_client=other_client, contact=contact, **people)
 
 
+def otp_verify_session(client, user):
+    """Mark a logged-in test client's session as second-factor verified
+    (with a confirmed TOTP device created for the user if needed)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(request, monkeypatch):
+    """force_login of a user who must have a second factor (MD, BD, finance,
+    admins) also verifies the session, so tests of everything else log in as
+    before. Tests of the second factor itself mark themselves `real_mfa`."""
+    if request.node.get_closest_marker("real_mfa"):
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from accounts.mfa import mfa_required
+
+        if mfa_required(user):
+            otp_verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def as_user(client):
     """as_user(user) -> the Django test client logged in as that user."""
@@ -190,6 +225,15 @@ def as_user(client):
 # on a busy machine (a server and other test runs beside it) Chromium and the
 # live server are slow, and a wait returns as soon as its condition holds.
 BROWSER_TIMEOUT_MS = int(os.environ.get("BROWSER_TIMEOUT_MS", "60000"))
+
+
+def totp_now(device) -> str:
+    """The code an authenticator app would show now for this TOTP device."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -223,12 +267,25 @@ def browser_page(require_chromium, live_server, transactional_db, tmp_path, monk
         page = context.new_page()
         page.set_default_timeout(BROWSER_TIMEOUT_MS)
 
-        def login(user, password="pw"):
+        def login(user, password="pw", second_factor=True):
+            """Log in; for a user who must have a second factor, also type a
+            TOTP code computed from their device's key (one is created)."""
             page.goto(live_server.url + "/login/")
             page.fill("input[name=username]", user.username)
             page.fill("input[name=password]", password)
             page.click("main form button[type=submit]")
             page.wait_for_url(lambda url: "/login/" not in url)
+            if second_factor and "/two-factor/" in page.url:
+                from django_otp.plugins.otp_totp.models import TOTPDevice
+
+                device, _ = TOTPDevice.objects.get_or_create(
+                    user=user, confirmed=True, defaults={"name": "test"}
+                )
+                if "/setup/" in page.url:
+                    page.goto(live_server.url + "/account/two-factor/verify/")
+                page.fill("input[name=token]", totp_now(device))
+                page.click("main form[data-mfa-verify-form] button[type=submit]")
+                page.wait_for_url(lambda url: "/two-factor/" not in url)
 
         def shot(name):
             directory = os.environ.get("SCREENSHOT_DIR") or str(tmp_path)

@@ -27,6 +27,8 @@ from agency.roles import Role
 DEMO_MODULES = ("plans.demo", "briefs.demo", "meetings.demo", "billing.demo", "demo_reminders")
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented in README for the demo logins
+# seed_demo --demo-totp only (DEBUG): the documented second factor of the demo logins.
+DEMO_TOTP_SECRET = "AGENCYDEMOTOTPAGENCYDEMOTOTPDEMO"  # noqa: S105
 
 # username, full name, role, department head, language
 DEMO_USERS = [
@@ -132,8 +134,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=0, help="generate N x extra data")
+        parser.add_argument(
+            "--demo-totp",
+            action="store_true",
+            help=(
+                "pre-enrol the MD, BD and finance demo logins with the documented demo "
+                "TOTP secret (DEBUG only; without it they enrol at first login)"
+            ),
+        )
 
-    def handle(self, *args, scale=0, **options):
+    def handle(self, *args, scale=0, demo_totp=False, **options):
         with transaction.atomic():
             users = self.seed_users()
             clients = self.seed_clients(users)
@@ -147,8 +157,28 @@ class Command(BaseCommand):
                 module = self._demo_module(name)
                 if module and hasattr(module, "seed_scale"):
                     module.seed_scale(stdout=self.stdout, n=scale)
+        if demo_totp:
+            self.seed_demo_totp(users)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Password for every demo login: {DEMO_PASSWORD}")
+        )
+
+    def seed_demo_totp(self, users):
+        """The demo second factor: one published secret, so DEBUG only (a known
+        secret is no second factor; it must never reach a real database)."""
+        from django.conf import settings
+        from django.core.management.base import CommandError
+
+        from accounts.mfa import demo_enrol, mfa_required
+
+        if not settings.DEBUG:
+            raise CommandError("--demo-totp is for a DEBUG demo only.")
+        for user in users.values():
+            if mfa_required(user):
+                demo_enrol(user, DEMO_TOTP_SECRET)
+        self.stdout.write(
+            f"Demo second factor for MD/BD/finance: TOTP secret {DEMO_TOTP_SECRET} "
+            "(add it to any authenticator app)."
         )
 
     @staticmethod
