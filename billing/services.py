@@ -128,7 +128,10 @@ def _check_invoice_data(data: dict, lines: list[dict]) -> None:
     """Tax rates are configuration (the TaxRate table): a line carries one in use."""
     if "kind" in data and data["kind"] not in Invoice.Kind.values:
         raise DomainError(ERR_BAD_KIND)
-    in_use = set(TaxRate.objects.filter(is_active=True).values_list("rate", flat=True))
+    configured = dict(TaxRate.objects.values_list("rate", "is_active"))
+    if not configured:  # nothing configured yet: any rate (0-100, the table's rule)
+        return
+    in_use = {rate for rate, active in configured.items() if active}
     for line in lines:
         rate = Decimal(line["tax_rate"])
         if rate not in in_use:
