@@ -298,3 +298,43 @@ def test_voiding_an_issued_digital_fapiao_is_refused(cast, as_user):
 def test_a_paper_invoice_is_still_voided(cast, issued):
     voided = services.invoice_void(actor=cast.finance, invoice=issued, reason="duplicate")
     assert voided.status == Invoice.Status.VOID
+
+
+# --- Configuration in the admin -----------------------------------------------------------
+
+
+def test_finance_edits_tax_rates_and_the_letterhead_in_the_admin(client):
+    from tests.factories import UserFactory
+
+    finance = UserFactory(role="finance", is_staff=True)
+    client.force_login(finance)
+    response = client.post(
+        reverse("admin:billing_taxrate_add"),
+        {"rate": "5.00", "description": "新税率", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert TaxRate.objects.filter(rate=Decimal("5.00"), is_active=True).exists()
+    letter = {
+        "name": "上海示范广告有限公司",
+        "address": "上海",
+        "phone": "",
+        "tax_id": "91310000MA1K3Y8P0A",  # wrong check character
+        "bank": "招商银行",
+        "bank_account": "1219",
+    }
+    response = client.post(reverse("admin:billing_agencyprofile_add"), letter)
+    assert response.status_code == 200  # the form error, nothing saved
+    assert not AgencyProfile.objects.exists()
+    response = client.post(
+        reverse("admin:billing_agencyprofile_add"), {**letter, "tax_id": SELLER_USCC}
+    )
+    assert response.status_code == 302
+    assert AgencyProfile.current().tax_id == SELLER_USCC
+    # One letterhead: no second one.
+    assert client.get(reverse("admin:billing_agencyprofile_add")).status_code == 403
+
+    am = UserFactory(role="am", is_staff=True)
+    client.force_login(am)
+    response = client.post(reverse("admin:billing_taxrate_add"), {"rate": "4.00"})
+    assert response.status_code == 403
+    assert not TaxRate.objects.filter(rate=Decimal("4.00")).exists()
