@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agency.permissions import NOT_ALLOWED
 from billing import services
 from billing.models import Invoice, InvoiceNumberCounter, RedLetterInvoice
 from billing.selectors import ageing_report, profitability_for, receivables_for_user
@@ -156,14 +157,14 @@ def test_fully_reversed_invoice_takes_no_more_red_letters(cast):
 def test_only_finance_issues_a_red_letter(cast, who):
     blue = digital_issued(cast)
     with unchanged(blue):
-        with pytest.raises(Exception) as info:
-            services.red_letter_issue(
-                actor=getattr(cast, who),
-                invoice=blue,
-                reason=RedLetterInvoice.Reason.TERMINATION,
-                fapiao_number=fapiao_no(),
-            )
-    assert type(info.value).__name__ == "PermissionDenied"
+        assert_refused(
+            services.red_letter_issue,
+            NOT_ALLOWED,
+            actor=getattr(cast, who),
+            invoice=blue,
+            reason=RedLetterInvoice.Reason.TERMINATION,
+            fapiao_number=fapiao_no(),
+        )
     assert not RedLetterInvoice.objects.exists()
 
 
