@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from agency.roles import Role
 
-from .models import CostRate, Invoice, InvoiceLine, Payment, TimeEntry, TimesheetLock
+from .models import (
+    AgencyProfile,
+    CostRate,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    RedLetterInvoice,
+    TaxRate,
+    TimeEntry,
+    TimesheetLock,
+)
 
 REFERENCE_EDITORS = (Role.FINANCE, Role.ADMIN)
 
@@ -45,6 +55,31 @@ class CostRateAdmin(ReferenceDataAdmin):
     list_display = ("role", "rate", "effective_from")
     list_filter = ("role",)
     ordering = ("role", "-effective_from")
+
+
+@admin.register(TaxRate)
+class TaxRateAdmin(ReferenceDataAdmin):
+    """Tax rates are configuration: a rate no longer used is switched off
+    (not deleted: lines keep the rate they were written at)."""
+
+    list_display = ("rate", "description", "is_default", "is_active")
+    list_editable = ("is_active",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgencyProfile)
+class AgencyProfileAdmin(ReferenceDataAdmin):
+    """The letterhead on every invoice PDF: one row."""
+
+    list_display = ("name", "tax_id", "bank", "bank_account")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not AgencyProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TimesheetLock)
@@ -135,9 +170,13 @@ class InvoiceAdmin(ReadOnlyAdmin):
         "tax_amount",
         "total",
         "amount_paid",
+        "amount_credited",
+        "kind",
         "client_name",
         "invoice_title",
         "tax_id",
+        "seller_name",
+        "seller_tax_id",
         "document_name",
         "created_by",
         "created_at",
@@ -158,6 +197,27 @@ class InvoiceAdmin(ReadOnlyAdmin):
         # The name only: private media has no public URL (the app serves the
         # document through its permission check).
         return obj.document.name or "—"
+
+
+@admin.register(RedLetterInvoice)
+class RedLetterInvoiceAdmin(ReadOnlyAdmin):
+    list_display = ("number", "invoice", "fapiao_number", "issue_date", "reason", "total")
+    list_select_related = ("invoice",)
+    search_fields = ("number", "fapiao_number", "invoice__number")
+    readonly_fields = (
+        "invoice",
+        "number",
+        "fapiao_number",
+        "issue_date",
+        "reason",
+        "is_full",
+        "subtotal",
+        "tax_amount",
+        "total",
+        "note",
+        "issued_by",
+    )
+    exclude = ("document", "number_year", "number_seq")
 
 
 @admin.register(Payment)

@@ -18,18 +18,48 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import TeamMembership, User
+from accounts.validators import uscc_check_char
 from agency.roles import Role
 
 from .models import (
+    AgencyProfile,
     CostRate,
     Invoice,
     InvoiceLine,
     InvoiceNumberCounter,
     Payment,
+    RedLetterInvoice,
+    RedLetterNumberCounter,
     TimeEntry,
     money,
 )
-from .services import invoice_number
+from .services import _next_number, invoice_number, red_letter_number
+
+LETTERHEAD_USCC_BASE = "91310000MA1K3Y8P0"  # + its check character
+# 数电票 (20-digit numbers): one partly reversed (销售折让), one reversed in full.
+DIGITAL_INVOICES = [
+    (
+        "华远",
+        Invoice.Kind.DIGITAL_SPECIAL,
+        10,
+        [("二期开盘整合传播 - 执行费", 1, "100000.00")],
+        ("discount", "20000.00"),
+    ),
+    (
+        "华远",
+        Invoice.Kind.DIGITAL_ORDINARY,
+        25,
+        [("户外广告画面制作 (重开)", 1, "18000.00")],
+        ("error", None),
+    ),
+    (
+        "Northwind",
+        Invoice.Kind.DIGITAL_ORDINARY,
+        -12,
+        [("Social listening (Sep)", 1, "26000.00")],
+        None,
+    ),
+]
 
 # Hourly internal cost by role (CNY); a raise from the start of this year.
 RATES = {
@@ -206,6 +236,8 @@ def seed(*, stdout, users, clients):
                 )
         stdout.write(f"billing: {len(built)} demo invoices")
 
+    _seed_fapiao(clients=clients, users=users, finance=finance, today=today, stdout=stdout)
+
     if not TimeEntry.objects.filter(client__in=demo_clients).exists():
         entries = _time_entries(
             TeamMembership.objects.filter(client__in=demo_clients).select_related("user"),
@@ -215,6 +247,80 @@ def seed(*, stdout, users, clients):
         )
         TimeEntry.objects.bulk_create(entries, batch_size=2000)
         stdout.write(f"billing: {len(entries)} demo time entries")
+
+
+def _seed_fapiao(*, clients, users, finance, today, stdout):
+    """The letterhead, three 数电票 and their red-letter invoices (one partial
+    红冲, one full), idempotent: skipped once a demo red-letter invoice exists."""
+    if not AgencyProfile.objects.exists():
+        AgencyProfile.objects.create(
+            name="上海示范广告有限公司",
+            address="上海市静安区南京西路 1266 号 38 楼",
+            phone="021-6288 0000",
+            tax_id=LETTERHEAD_USCC_BASE + uscc_check_char(LETTERHEAD_USCC_BASE),
+            bank="招商银行上海分行南京西路支行",
+            bank_account="1219 0888 8810 001",
+        )
+    letterhead = AgencyProfile.current()
+    wanted = [row for row in DIGITAL_INVOICES if row[0] in clients]
+    if (
+        not wanted
+        or RedLetterInvoice.objects.filter(
+            invoice__client__in=[clients[row[0]] for row in wanted]
+        ).exists()
+    ):
+        return
+    built = []
+    for short, kind, days, lines, red in wanted:
+        client = clients[short]
+        lead = TeamMembership.objects.filter(client=client, is_lead=True).first()
+        creator = lead.user if lead else users["am"]
+        inv = _build(client, creator, finance, Invoice.Status.ISSUED, days, lines, None, today)
+        inv.kind = kind
+        inv.fapiao_number = f"{today:%y}31{random.randint(10**15, 10**16 - 1)}"  # noqa: S311
+        inv.seller_name, inv.seller_tax_id = letterhead.name, letterhead.tax_id
+        built.append((inv, lines, red))
+    _number_issued([inv for inv, _lines, _red in built])
+    for inv, lines, red in built:
+        inv.save()
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=inv,
+                position=i,
+                description=d,
+                quantity=Decimal(q),
+                unit_price=Decimal(p),
+                tax_rate=Decimal("6.00"),
+            )
+            for i, (d, q, p) in enumerate(lines)
+        )
+        if red is None:
+            continue
+        reason, amount = red
+        total = inv.total if amount is None else Decimal(amount)
+        subtotal = inv.subtotal if amount is None else money(total * inv.subtotal / inv.total)
+        issue_date = min(inv.issue_date + dt.timedelta(days=7), today)
+        seq = _next_number(issue_date.year, RedLetterNumberCounter)
+        RedLetterInvoice.objects.create(
+            invoice=inv,
+            reason=reason,
+            is_full=amount is None,
+            note="数电票红冲演示 / demo red-letter invoice",
+            subtotal=subtotal,
+            tax_amount=total - subtotal,
+            total=total,
+            number=red_letter_number(issue_date.year, seq),
+            number_year=issue_date.year,
+            number_seq=seq,
+            fapiao_number=f"{today:%y}32{random.randint(10**15, 10**16 - 1)}",  # noqa: S311
+            issue_date=issue_date,
+            issued_by=finance,
+        )
+        inv.amount_credited = total
+        if total == inv.total:
+            inv.status = Invoice.Status.CREDITED
+        inv.save(update_fields=["amount_credited", "status"])
+    stdout.write(f"billing: {len(built)} demo 数电票 with red-letter invoices")
 
 
 def _time_entries(memberships, *, start, end, per_member_day):

@@ -11,7 +11,7 @@ from accounts.models import Client, User
 from agency.dates import MAX_YEAR, MIN_YEAR, in_range
 from agency.limits import InputLimitsMixin
 
-from .models import Invoice, InvoiceLine, Payment, TimeEntry
+from .models import Invoice, InvoiceLine, Payment, RedLetterInvoice, TaxRate, TimeEntry
 from .selectors import rounds_for_client, rounds_for_clients
 from .services import (
     ERR_ROUND_NOT_REPRESENTATION,
@@ -29,6 +29,16 @@ class InvoiceForm(InputLimitsMixin, forms.ModelForm):
         model = Invoice
         fields = INVOICE_FIELDS
         widgets = {"note_to_finance": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out (an older client, the API), the invoice keeps its kind.
+        self.fields["kind"].required = False
+        if self.instance.pk is None:
+            self.initial.setdefault("kind", Invoice.Kind.DIGITAL_ORDINARY)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.instance.kind
 
 
 class InvoiceCreateForm(InvoiceForm):
@@ -61,7 +71,6 @@ class InvoiceLineForm(forms.ModelForm):
         decimal_places=2,
         min_value=Decimal(0),
         max_value=Decimal(100),
-        initial=Decimal("6.00"),
     )
 
     class Meta:
@@ -70,9 +79,24 @@ class InvoiceLineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Tax rates are configuration (TaxRate, edited in the admin).
+        rates = list(TaxRate.objects.filter(is_active=True))
+        self._rates = {r.rate for r in rates}
+        tax_rate = self.fields["tax_rate"]
+        if rates:
+            tax_rate.widget = forms.Select(choices=[(f"{r.rate:.2f}", str(r)) for r in rates])
+        default = next((r.rate for r in rates if r.is_default), None)
+        if default is not None and self.instance.pk is None:
+            tax_rate.initial = f"{default:.2f}"
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
             field.widget.attrs.setdefault("aria-label", field.label)
+
+    def clean_tax_rate(self):
+        value = self.cleaned_data["tax_rate"]
+        if self._rates and value not in self._rates:
+            raise forms.ValidationError(_("Choose a tax rate from the list."))
+        return value
 
     def has_changed(self):
         # A blank extra row (only the default tax rate filled in) is not a line.
@@ -134,6 +158,63 @@ class IssueForm(InputLimitsMixin, forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("The issue date cannot be in the future."))
         return value
+
+
+class RedLetterForm(InputLimitsMixin, forms.Form):
+    """Finance reverses all or part of an issued invoice (红冲)."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=RedLetterInvoice.Reason.choices)
+    full = forms.BooleanField(
+        label=_("Reverse the whole invoice"),
+        required=False,
+        initial=True,
+        help_text=_("Leave unticked and enter an amount for a partial red-letter invoice."),
+    )
+    amount = forms.DecimalField(
+        label=_("Amount to reverse, with tax"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    fapiao_number = forms.CharField(label=_("Red-letter fapiao number"), max_length=40)
+    issue_date = forms.DateField(label=_("Issue date"), widget=DATE_INPUT)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_issue_date(self):
+        value = self.cleaned_data["issue_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The issue date cannot be in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("full") and data.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Enter the amount to reverse, or tick the whole invoice."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "reason": data["reason"],
+            "fapiao_number": data["fapiao_number"].strip(),
+            "issue_date": data["issue_date"],
+            "amount": None if data["full"] else data["amount"],
+            "note": data["note"],
+        }
+
+
+class StatementForm(forms.Form):
+    currency = forms.ChoiceField(label=_("Currency"), required=False)
+    as_of = forms.DateField(label=_("As of"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, currencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [(c, c) for c in currencies]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"
 
 
 class PaymentForm(InputLimitsMixin, forms.ModelForm):

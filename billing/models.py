@@ -16,7 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client
+from accounts.validators import validate_uscc
 from agency.roles import Role
+
+from .fapiao import amount_in_capitals
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -38,9 +41,18 @@ class Invoice(models.Model):
         # Payments add up to the total. Final.
         PAID = "paid", _("Paid")
         # Cancelled by finance with a reason; the row and its number remain. Final.
+        # Only a paper fapiao is voided once issued; a 数电票 is corrected by 红冲.
         VOID = "void", _("Void")
+        # Fully reversed by red-letter invoices (红冲): nothing is owed. Final.
+        CREDITED = "credited", _("Reversed (red-letter)")
 
-    NUMBERED = (Status.ISSUED, Status.PAID, Status.VOID)
+    class Kind(models.TextChoices):
+        DIGITAL_SPECIAL = "digital_special", _("Digital fapiao, special VAT (数电票 专票)")
+        DIGITAL_ORDINARY = "digital_ordinary", _("Digital fapiao, ordinary (数电票 普票)")
+        PAPER = "paper", _("Paper fapiao (legacy)")
+
+    DIGITAL = (Kind.DIGITAL_SPECIAL, Kind.DIGITAL_ORDINARY)
+    NUMBERED = (Status.ISSUED, Status.PAID, Status.VOID, Status.CREDITED)
 
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="invoices"
@@ -50,6 +62,11 @@ class Invoice(models.Model):
     )
     currency = models.CharField(
         _("currency"), max_length=3, choices=Client.Currency.choices, default=Client.Currency.CNY
+    )
+    # Rows made before 数电票 were recorded are paper; the draft form offers a
+    # 数电票 first.
+    kind = models.CharField(
+        _("fapiao kind"), max_length=20, choices=Kind.choices, default=Kind.PAPER
     )
     note_to_finance = models.TextField(_("note to finance"), blank=True)
     created_by = models.ForeignKey(
@@ -68,6 +85,10 @@ class Invoice(models.Model):
     # Sum of payments, kept in step by payment_record under a row lock.
     amount_paid = models.DecimalField(
         _("amount paid"), max_digits=14, decimal_places=2, default=ZERO
+    )
+    # Sum of the red-letter invoices' totals, kept in step by red_letter_issue.
+    amount_credited = models.DecimalField(
+        _("reversed by red-letter invoices"), max_digits=14, decimal_places=2, default=ZERO
     )
 
     requested_by = models.ForeignKey(
@@ -101,6 +122,9 @@ class Invoice(models.Model):
     client_name = models.CharField(_("client name as issued"), max_length=200, blank=True)
     invoice_title = models.CharField(_("invoice title"), max_length=200, blank=True)
     tax_id = models.CharField(_("tax id"), max_length=50, blank=True)
+    # The seller (the agency's letterhead) as it was at issue.
+    seller_name = models.CharField(_("seller as issued"), max_length=200, blank=True)
+    seller_tax_id = models.CharField(_("seller's tax id as issued"), max_length=18, blank=True)
     # The document as issued: rendered once by invoice_issue and served as
     # these bytes ever after (a renamed client, a changed template or font
     # does not change an invoice already in the client's hands).
@@ -147,6 +171,10 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_paid__gte=0) & Q(amount_paid__lte=F("total")),
                 name="invoice_no_overpayment",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_credited__gte=0) & Q(amount_credited__lte=F("total")),
+                name="invoice_credit_within_total",
             ),
             models.CheckConstraint(
                 condition=~Q(status="void") | ~Q(void_reason=""),
@@ -199,8 +227,27 @@ class Invoice(models.Model):
         return self.tax_id if self.is_numbered else self.client.tax_id
 
     @property
+    def is_digital(self) -> bool:
+        return self.kind in self.DIGITAL
+
+    @property
+    def net_total(self) -> Decimal:
+        """What the client owes in all: the total less the red-letter invoices."""
+        return self.total - self.amount_credited
+
+    @property
     def open_amount(self) -> Decimal:
-        return self.total - self.amount_paid
+        """Still to be paid; negative when a red letter on a paid invoice
+        means money goes back to the client."""
+        return self.total - self.amount_credited - self.amount_paid
+
+    @property
+    def is_partly_paid(self) -> bool:
+        return self.status == self.Status.ISSUED and self.amount_paid > 0
+
+    @property
+    def total_in_capitals(self) -> str:
+        return amount_in_capitals(self.total)
 
     def days_overdue(self, today: dt.date | None = None) -> int:
         """Days past the due date of an unpaid issued invoice (0 when not overdue)."""
@@ -301,6 +348,150 @@ class InvoiceNumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last}"
+
+
+class RedLetterNumberCounter(models.Model):
+    """The last red-letter number used in a year: red-letter invoices are
+    documents with their own gapless series (RED-2026-0001), so the INV
+    series stays the gapless list of blue invoices."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("red-letter number counter")
+        verbose_name_plural = _("red-letter number counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class RedLetterInvoice(models.Model):
+    """A red-letter invoice (红字发票) reversing all or part of an issued one.
+
+    Issued by finance, final once made: it has its own number, its own fapiao
+    number and its stored PDF. Amounts are positive here and shown negative."""
+
+    class Reason(models.TextChoices):
+        ERROR = "error", _("Invoicing error (开票有误)")
+        RETURN = "return", _("Goods returned (销货退回)")
+        TERMINATION = "termination", _("Service terminated (服务终止)")
+        DISCOUNT = "discount", _("Sales discount (销售折让)")
+
+    invoice = models.ForeignKey(
+        Invoice,
+        verbose_name=_("blue invoice"),
+        on_delete=models.PROTECT,
+        related_name="red_letters",
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    is_full = models.BooleanField(_("full reversal"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2)
+    tax_amount = models.DecimalField(_("tax"), max_digits=14, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    number = models.CharField(_("red-letter number"), max_length=20, unique=True)
+    number_year = models.PositiveSmallIntegerField()
+    number_seq = models.PositiveIntegerField()
+    fapiao_number = models.CharField(_("fapiao number"), max_length=40, unique=True)
+    issue_date = models.DateField(_("issue date"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    document = models.FileField(
+        _("issued document (PDF)"), upload_to="invoices/%Y/", blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["issue_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number_year", "number_seq"], name="redletter_number_year_seq_unique"
+            ),
+            models.CheckConstraint(condition=Q(total__gt=0), name="redletter_total_positive"),
+            models.CheckConstraint(
+                condition=Q(total=F("subtotal") + F("tax_amount")), name="redletter_total_sum"
+            ),
+        ]
+        verbose_name = _("red-letter invoice")
+        verbose_name_plural = _("red-letter invoices")
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("billing:red_letter_detail", args=[self.pk])
+
+    @property
+    def client(self):
+        return self.invoice.client
+
+    @property
+    def currency(self) -> str:
+        return self.invoice.currency
+
+    @property
+    def total_in_capitals(self) -> str:
+        return amount_in_capitals(-self.total)
+
+
+class TaxRate(models.Model):
+    """The VAT rates an invoice line may carry: configuration, not code
+    (finance and the admin keep it in the admin)."""
+
+    rate = models.DecimalField(_("tax rate (%)"), max_digits=5, decimal_places=2, unique=True)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    is_default = models.BooleanField(_("default for new lines"), default=False)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["-rate"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=100), name="taxrate_range"
+            ),
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="taxrate_one_default"
+            ),
+        ]
+        verbose_name = _("tax rate")
+        verbose_name_plural = _("tax rates")
+
+    def __str__(self):
+        label = f"{self.rate.normalize():f}%"
+        return f"{label} {self.description}".strip()
+
+
+class AgencyProfile(models.Model):
+    """The agency's letterhead (the seller on every fapiao): one row, edited in the admin."""
+
+    name = models.CharField(_("agency name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    tax_id = models.CharField(
+        _("unified social credit code"), max_length=18, validators=[validate_uscc]
+    )
+    bank = models.CharField(_("bank"), max_length=200, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("agency letterhead")
+        verbose_name_plural = _("agency letterhead")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a singleton
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "AgencyProfile | None":
+        return cls.objects.filter(pk=1).first()
 
 
 class TimeEntry(models.Model):

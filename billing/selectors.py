@@ -32,7 +32,17 @@ from accounts.models import Client, TeamMembership
 from agency.permissions import NOT_FOUND, object_or_404
 from agency.roles import ACCOUNT_SERVICE, SEES_ALL, Role
 
-from .models import ZERO, CostRate, Invoice, TimeEntry, TimesheetLock, money
+from .models import (
+    ZERO,
+    AgencyProfile,
+    CostRate,
+    Invoice,
+    Payment,
+    RedLetterInvoice,
+    TimeEntry,
+    TimesheetLock,
+    money,
+)
 
 
 @dataclass(frozen=True)
@@ -123,7 +133,25 @@ def invoice_document_context(invoice: Invoice) -> dict:
     """The PDF's context. An issued invoice's document is rendered once, at
     issue, and shows what was billed then: no payments, the copied client data
     (Invoice.billed_*). A draft or request renders live for review."""
-    return {"invoice": invoice, "lines": list(invoice.lines.all())}
+    return {
+        "invoice": invoice,
+        "lines": list(invoice.lines.all()),
+        "letterhead": AgencyProfile.current(),
+    }
+
+
+def red_letter_document_context(red: RedLetterInvoice) -> dict:
+    return {"red": red, "invoice": red.invoice, "letterhead": AgencyProfile.current()}
+
+
+def red_letter_get_for_user(user, pk) -> tuple[RedLetterInvoice, BillingAccess]:
+    """A red-letter invoice is seen by whoever sees its blue invoice."""
+    qs = RedLetterInvoice.objects.select_related("invoice__client", "issued_by")
+    red = object_or_404(qs, pk)
+    access = billing_access(user, red.invoice.client)
+    if not access.can_view:
+        raise Http404(NOT_FOUND)
+    return red, access
 
 
 def invoice_list_for_user(user) -> QuerySet[Invoice]:
@@ -184,9 +212,10 @@ class AgeingReport:
 
 
 def receivables_for_user(user) -> QuerySet[Invoice]:
-    """Issued, unpaid invoices the user sees (void and paid ones owe nothing)."""
+    """Issued, unpaid invoices the user sees (void, paid and fully reversed
+    ones owe nothing); red-letter invoices reduce what is open."""
     return invoice_list_for_user(user).filter(
-        status=Invoice.Status.ISSUED, total__gt=F("amount_paid")
+        status=Invoice.Status.ISSUED, total__gt=F("amount_paid") + F("amount_credited")
     )
 
 
@@ -202,7 +231,8 @@ def ageing_report(
     """
     as_of = as_of or timezone.localdate()
     open_amount = ExpressionWrapper(
-        F("total") - F("amount_paid"), output_field=DecimalField(max_digits=14, decimal_places=2)
+        F("total") - F("amount_paid") - F("amount_credited"),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
     )
     limits = {
         "current": Q(due_date__gte=as_of),
@@ -317,7 +347,7 @@ def my_clients_overdue(user, *, limit: int = 10) -> list[Invoice]:
             client_id__in=ids,
             status=Invoice.Status.ISSUED,
             due_date__lt=today,
-            total__gt=F("amount_paid"),
+            total__gt=F("amount_paid") + F("amount_credited"),
         )
         .select_related("client")
         .order_by("due_date", "pk")[:limit]
@@ -509,6 +539,10 @@ def _approved_plans(clients, year) -> dict:
     return plans
 
 
+# Issued invoices are revenue; a fully reversed one stays counted and its
+# red-letter invoices take it back (in the year of the red letter).
+REVENUE_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PAID, Invoice.Status.CREDITED)
+
 # Cost rates are in yuan (CostRate.rate), so revenue is too.
 COST_CURRENCY = Client.Currency.CNY
 
@@ -527,19 +561,31 @@ def profitability_for(user, *, year: int, clients=None) -> list[Profitability]:
     revenue = (
         Invoice.objects.filter(
             client_id__in=ids,
-            status__in=[Invoice.Status.ISSUED, Invoice.Status.PAID],
+            status__in=REVENUE_STATUSES,
             issue_date__year=year,
         )
         .values("client_id", "currency")
         .annotate(s=Sum("subtotal"))
         .order_by("currency")
     )
+    # Red-letter invoices net the revenue of the year they are issued in.
+    reversed_ = (
+        RedLetterInvoice.objects.filter(invoice__client_id__in=ids, issue_date__year=year)
+        .values("invoice__client_id", "invoice__currency")
+        .annotate(s=Sum("subtotal"))
+        .order_by()
+    )
+    net: dict = defaultdict(lambda: ZERO)
     for r in revenue:
-        p = results[r["client_id"]]
-        if r["currency"] == COST_CURRENCY:
-            p.revenue = money(r["s"] or ZERO)
+        net[(r["client_id"], r["currency"])] += r["s"] or ZERO
+    for r in reversed_:
+        net[(r["invoice__client_id"], r["invoice__currency"])] -= r["s"] or ZERO
+    for (client_id, currency), amount in sorted(net.items(), key=lambda kv: kv[0][1]):
+        p = results[client_id]
+        if currency == COST_CURRENCY:
+            p.revenue = money(amount)
         else:
-            p.other_revenue[r["currency"]] = money(r["s"] or ZERO)
+            p.other_revenue[currency] = money(amount)
     rates = RateTable()
     # Each entry at the role it was written at (TimeEntry.role), not the
     # person's role of today: a promotion does not re-price past hours.
@@ -574,3 +620,136 @@ def profitability_for(user, *, year: int, clients=None) -> list[Profitability]:
         p.representation_by_cause = summary.by_cause
         p.plan = plans.get(p.client.pk)
     return out
+
+
+# --- Statement of account (对账单) -------------------------------------------------
+
+
+@dataclass
+class StatementEntry:
+    date: dt.date
+    kind: str  # "invoice" | "payment" | "red_letter"
+    label: str
+    document: str
+    url: str
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    balance: Decimal = ZERO
+    note: str = ""
+
+
+@dataclass
+class Statement:
+    client: Client
+    currency: str
+    as_of: dt.date
+    entries: list = field(default_factory=list)
+    invoices: list = field(default_factory=list)  # the invoices listed, with their state
+    total_invoiced: Decimal = ZERO
+    total_reversed: Decimal = ZERO
+    total_paid: Decimal = ZERO
+
+    @property
+    def balance(self) -> Decimal:
+        return self.total_invoiced - self.total_reversed - self.total_paid
+
+    @property
+    def currencies(self) -> list[str]:
+        return statement_currencies(self.client)
+
+
+def statement_currencies(client: Client) -> list[str]:
+    found = set(
+        Invoice.objects.filter(client=client, status__in=STATEMENT_STATUSES).values_list(
+            "currency", flat=True
+        )
+    )
+    return sorted(found | {client.currency})
+
+
+# What a client was billed: void invoices never were, drafts not yet.
+STATEMENT_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PAID, Invoice.Status.CREDITED)
+
+
+def client_statement(
+    client: Client, *, currency: str | None = None, as_of: dt.date | None = None
+) -> Statement:
+    """The client's invoices (debit), red-letter invoices and payments (credit)
+    in one currency, by date, with the running balance. Three queries.
+    The caller has checked the user may see the client's billing."""
+    currency = currency or client.currency
+    as_of = as_of or timezone.localdate()
+    invoices = list(
+        Invoice.objects.filter(
+            client=client, currency=currency, status__in=STATEMENT_STATUSES, issue_date__lte=as_of
+        ).order_by("issue_date", "number_year", "number_seq")
+    )
+    ids = [i.pk for i in invoices]
+    by_pk = {i.pk: i for i in invoices}
+    statement = Statement(client=client, currency=currency, as_of=as_of, invoices=invoices)
+    rows = []
+    for inv in invoices:
+        rows.append(
+            (
+                inv.issue_date,
+                0,
+                inv.pk,
+                StatementEntry(
+                    date=inv.issue_date,
+                    kind="invoice",
+                    label=str(_("Invoice")),
+                    document=inv.number,
+                    url=inv.get_absolute_url(),
+                    debit=inv.total,
+                    note=inv.fapiao_number,
+                ),
+            )
+        )
+    for red in RedLetterInvoice.objects.filter(invoice_id__in=ids, issue_date__lte=as_of):
+        blue = by_pk[red.invoice_id]
+        rows.append(
+            (
+                red.issue_date,
+                1,
+                red.pk,
+                StatementEntry(
+                    date=red.issue_date,
+                    kind="red_letter",
+                    label=str(_("Red-letter invoice")),
+                    document=red.number,
+                    url=red.get_absolute_url(),
+                    credit=red.total,
+                    note=f"{blue.number} · {red.get_reason_display()}",
+                ),
+            )
+        )
+    for pay in Payment.objects.filter(invoice_id__in=ids, date__lte=as_of):
+        blue = by_pk[pay.invoice_id]
+        rows.append(
+            (
+                pay.date,
+                2,
+                pay.pk,
+                StatementEntry(
+                    date=pay.date,
+                    kind="payment",
+                    label=str(_("Payment")),
+                    document=blue.number,
+                    url=blue.get_absolute_url(),
+                    credit=pay.amount,
+                    note=" · ".join(x for x in (pay.get_method_display(), pay.reference) if x),
+                ),
+            )
+        )
+    balance = ZERO
+    for _date, _order, _pk, entry in sorted(rows, key=lambda r: r[:3]):
+        balance += entry.debit - entry.credit
+        entry.balance = balance
+        statement.entries.append(entry)
+        if entry.kind == "invoice":
+            statement.total_invoiced += entry.debit
+        elif entry.kind == "red_letter":
+            statement.total_reversed += entry.credit
+        else:
+            statement.total_paid += entry.credit
+    return statement

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, User
 from accounts.selectors import client_lead, users_with_role
+from accounts.validators import is_valid_uscc
 from agency.dates import check_in_range
 from agency.errors import DomainError
 from agency.files import files_kept_only_on_commit
@@ -26,17 +27,31 @@ from agency.permissions import deny_unless
 from agency.roles import Role
 from agency.timeline import timeline_record
 
-from .models import ZERO, Invoice, InvoiceLine, InvoiceNumberCounter, Payment, TimeEntry, money
+from .fapiao import is_digital_fapiao_number
+from .models import (
+    ZERO,
+    AgencyProfile,
+    Invoice,
+    InvoiceLine,
+    InvoiceNumberCounter,
+    Payment,
+    RedLetterInvoice,
+    RedLetterNumberCounter,
+    TaxRate,
+    TimeEntry,
+    money,
+)
 from .selectors import (
     billing_access,
     invoice_document_context,
     is_own_invoice,
     locked_through,
+    red_letter_document_context,
     rounds_for_client,
     timesheet_clients_for,
 )
 
-INVOICE_FIELDS = ("currency", "note_to_finance")
+INVOICE_FIELDS = ("currency", "kind", "note_to_finance")
 LINE_FIELDS = ("description", "quantity", "unit_price", "tax_rate")
 
 ERR_NOT_DRAFT = _("Only a draft invoice can be changed.")
@@ -62,6 +77,34 @@ ERR_ISSUE_DATE_FUTURE = _("The issue date cannot be in the future.")
 # Segregation of duties: the person who asks for an invoice is not the one who
 # issues it (the account side and finance check each other).
 ERR_ISSUER_IS_REQUESTER = _("Whoever drafted or requested an invoice cannot also issue it.")
+# 数电票 and 红冲
+ERR_DIGITAL_FAPIAO_NUMBER = _("The fapiao number of a digital fapiao (数电票) is 20 digits.")
+ERR_TAX_RATE = _("%(rate)s %% is not a tax rate in use; choose one from the list.")
+ERR_BAD_KIND = _("Choose a fapiao kind from the list.")
+ERR_BUYER_TAX_ID = _(
+    "The client's tax id is not a valid unified social credit code (统一社会信用代码); "
+    "correct it on the client before issuing a digital fapiao."
+)
+ERR_BUYER_TAX_ID_REQUIRED = _(
+    "A special VAT fapiao (专票) needs the client's unified social credit code; "
+    "enter it on the client first."
+)
+ERR_NO_LETTERHEAD = _(
+    "Enter the agency's letterhead (name and unified social credit code) in the admin "
+    "before issuing a digital fapiao."
+)
+ERR_VOID_DIGITAL_ISSUED = _(
+    "An issued digital fapiao (数电票) cannot be voided; issue a red-letter invoice (红冲) instead."
+)
+ERR_VOID_HAS_RED_LETTERS = _("This invoice has red-letter invoices; it cannot be voided.")
+ERR_RED_NOT_ISSUED = _("Only an issued or paid invoice can be reversed by a red-letter invoice.")
+ERR_RED_BAD_REASON = _("Choose the reason for the red-letter invoice from the list.")
+ERR_RED_AMOUNT_POSITIVE = _("The amount to reverse must be more than zero.")
+ERR_RED_TOO_MUCH = _("At most %(left)s of this invoice is left to reverse.")
+ERR_RED_ERROR_IS_FULL = _(
+    "An invoicing error (开票有误) is corrected by reversing the whole invoice."
+)
+ERR_RED_BEFORE_BLUE = _("A red-letter invoice cannot be dated before the invoice it reverses.")
 
 
 def invoice_number(year: int, seq: int) -> str:
@@ -83,6 +126,20 @@ def _lock(invoice: Invoice) -> Invoice:
     )
 
 
+def _check_invoice_data(data: dict, lines: list[dict]) -> None:
+    """Tax rates are configuration (the TaxRate table): a line carries one in use."""
+    if "kind" in data and data["kind"] not in Invoice.Kind.values:
+        raise DomainError(ERR_BAD_KIND)
+    configured = dict(TaxRate.objects.values_list("rate", "is_active"))
+    if not configured:  # nothing configured yet: any rate (0-100, the table's rule)
+        return
+    in_use = {rate for rate, active in configured.items() if active}
+    for line in lines:
+        rate = Decimal(line["tax_rate"])
+        if rate not in in_use:
+            raise DomainError(ERR_TAX_RATE, rate=f"{rate.normalize():f}")
+
+
 def _replace_lines(invoice: Invoice, lines: list[dict]) -> None:
     invoice.lines.all().delete()
     objs = [
@@ -97,12 +154,15 @@ def _replace_lines(invoice: Invoice, lines: list[dict]) -> None:
 def invoice_create(*, actor: User, client: Client, data: dict, lines: list[dict]) -> Invoice:
     """Account service on the client's team drafts an invoice."""
     deny_unless(billing_access(actor, client).can_draft)
+    _check_invoice_data(data, lines)
     invoice = Invoice(
         client=client,
         created_by=actor,
         currency=data.get("currency") or client.currency,
         note_to_finance=data.get("note_to_finance", ""),
     )
+    if data.get("kind"):
+        invoice.kind = data["kind"]
     invoice.save()
     _replace_lines(invoice, lines)
     invoice.save(update_fields=["subtotal", "tax_amount", "total", "updated_at"])
@@ -116,6 +176,7 @@ def invoice_update(*, actor: User, invoice: Invoice, data: dict, lines: list[dic
     invoice = _lock(invoice)
     if invoice.status != Invoice.Status.DRAFT:
         raise DomainError(ERR_NOT_DRAFT)
+    _check_invoice_data(data, lines)
     for name in INVOICE_FIELDS:
         if name in data:
             setattr(invoice, name, data[name])
@@ -170,7 +231,7 @@ def invoice_return(*, actor: User, invoice: Invoice, reason: str) -> Invoice:
     return invoice
 
 
-def _next_number(year: int) -> int:
+def _next_number(year: int, counter_model=InvoiceNumberCounter) -> int:
     """Take the next number of `year` under a lock on the year's counter row.
 
     The row is created if missing (ON CONFLICT DO NOTHING, so two first issues
@@ -178,10 +239,8 @@ def _next_number(year: int) -> int:
     other issue of that year waits here until this transaction commits or
     rolls back. A rolled-back issue rolls back its increment, so no gap.
     """
-    InvoiceNumberCounter.objects.bulk_create(
-        [InvoiceNumberCounter(year=year, last=0)], ignore_conflicts=True
-    )
-    counter = InvoiceNumberCounter.objects.select_for_update().get(year=year)
+    counter_model.objects.bulk_create([counter_model(year=year, last=0)], ignore_conflicts=True)
+    counter = counter_model.objects.select_for_update().get(year=year)
     counter.last = F("last") + 1
     counter.save(update_fields=["last"])
     counter.refresh_from_db(fields=["last"])
@@ -205,11 +264,36 @@ def invoice_issue(
         )
 
 
-def _fapiao_taken(fapiao_number: str, invoice: Invoice) -> DomainError | None:
-    taken = Invoice.objects.filter(fapiao_number=fapiao_number).exclude(pk=invoice.pk).first()
+def _fapiao_taken(fapiao_number: str, invoice: Invoice | None) -> DomainError | None:
+    """A fapiao number is on one document only, blue or red."""
+    blue = Invoice.objects.filter(fapiao_number=fapiao_number)
+    if invoice is not None:
+        blue = blue.exclude(pk=invoice.pk)
+    taken = blue.first() or RedLetterInvoice.objects.filter(fapiao_number=fapiao_number).first()
     if taken is None:
         return None
     return DomainError(ERR_FAPIAO_TAKEN, fapiao=fapiao_number, number=taken)
+
+
+def _check_fapiao_number(invoice: Invoice, fapiao_number: str) -> None:
+    """A 数电票 (blue or red) has a 20-digit number; paper keeps any non-blank one."""
+    if invoice.is_digital and not is_digital_fapiao_number(fapiao_number):
+        raise DomainError(ERR_DIGITAL_FAPIAO_NUMBER)
+
+
+def _check_parties(invoice: Invoice, client: Client) -> AgencyProfile | None:
+    """A 数电票 names buyer and seller by their unified social credit codes."""
+    letterhead = AgencyProfile.current()
+    if not invoice.is_digital:
+        return letterhead
+    if letterhead is None or not letterhead.name or not is_valid_uscc(letterhead.tax_id):
+        raise DomainError(ERR_NO_LETTERHEAD)
+    tax_id = (client.tax_id or "").strip()
+    if not tax_id and invoice.kind == Invoice.Kind.DIGITAL_SPECIAL:
+        raise DomainError(ERR_BUYER_TAX_ID_REQUIRED)
+    if tax_id and not is_valid_uscc(tax_id):
+        raise DomainError(ERR_BUYER_TAX_ID)
+    return letterhead
 
 
 def _invoice_issue(*, actor, invoice, fapiao_number, issue_date, keep) -> Invoice:
@@ -228,6 +312,8 @@ def _invoice_issue(*, actor, invoice, fapiao_number, issue_date, keep) -> Invoic
     if is_own_invoice(actor, invoice):
         raise DomainError(ERR_ISSUER_IS_REQUESTER)
     client = invoice.client
+    _check_fapiao_number(invoice, fapiao_number)
+    letterhead = _check_parties(invoice, client)
     seq = _next_number(issue_date.year)
     # An official fapiao number is printed on one invoice only (a voided one
     # keeps it too): a second use is a typo. This check gives the clear
@@ -245,7 +331,9 @@ def _invoice_issue(*, actor, invoice, fapiao_number, issue_date, keep) -> Invoic
     invoice.due_date = issue_date + dt.timedelta(days=client.payment_terms_days)
     invoice.client_name = client.name
     invoice.invoice_title = client.invoice_title or client.name
-    invoice.tax_id = client.tax_id
+    invoice.tax_id = client.tax_id.strip().upper() if invoice.is_digital else client.tax_id
+    invoice.seller_name = letterhead.name if letterhead else ""
+    invoice.seller_tax_id = letterhead.tax_id if letterhead else ""
     invoice.issued_by = actor
     invoice.issued_at = timezone.now()
     fields = [
@@ -259,6 +347,8 @@ def _invoice_issue(*, actor, invoice, fapiao_number, issue_date, keep) -> Invoic
         "client_name",
         "invoice_title",
         "tax_id",
+        "seller_name",
+        "seller_tax_id",
         "issued_by",
         "issued_at",
         "updated_at",
@@ -354,7 +444,7 @@ def payment_record(
     )
     invoice.amount_paid += amount
     fields = ["amount_paid", "updated_at"]
-    if invoice.amount_paid == invoice.total:
+    if invoice.open_amount <= 0:
         invoice.status = Invoice.Status.PAID
         invoice.paid_at = timezone.now()
         fields += ["status", "paid_at"]
@@ -371,16 +461,22 @@ def payment_record(
 
 @transaction.atomic
 def invoice_void(*, actor: User, invoice: Invoice, reason: str) -> Invoice:
-    """Finance voids an issued invoice; the row and its number remain."""
+    """Finance voids an issued paper invoice; the row and its number remain.
+
+    An issued 数电票 is never voided: it is corrected by a red-letter invoice."""
     deny_unless(billing_access(actor, invoice.client).is_finance)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(ERR_REASON_REQUIRED)
     invoice = _lock(invoice)
+    if invoice.is_digital and invoice.is_numbered:
+        raise DomainError(ERR_VOID_DIGITAL_ISSUED)
     if invoice.status != Invoice.Status.ISSUED:
         raise DomainError(ERR_NOT_ISSUED_VOID)
     if invoice.amount_paid > 0:
         raise DomainError(ERR_VOID_HAS_PAYMENTS)
+    if invoice.amount_credited > 0:
+        raise DomainError(ERR_VOID_HAS_RED_LETTERS)
     invoice.status = Invoice.Status.VOID
     invoice.void_reason = reason
     invoice.voided_by = actor
@@ -394,6 +490,159 @@ def invoice_void(*, actor: User, invoice: Invoice, reason: str) -> Invoice:
         obj=invoice,
     )
     return invoice
+
+
+# --- Red-letter invoices (红冲) --------------------------------------------------
+
+
+def red_letter_number(year: int, seq: int) -> str:
+    return f"RED-{year}-{seq:04d}"
+
+
+def red_letter_issue(
+    *,
+    actor: User,
+    invoice: Invoice,
+    reason: str,
+    fapiao_number: str,
+    issue_date: dt.date | None = None,
+    amount: Decimal | None = None,
+    note: str = "",
+) -> RedLetterInvoice:
+    """Finance reverses an issued or paid invoice, all of it (amount None) or
+    `amount` (with tax) of it, by a red-letter invoice with its own number,
+    fapiao number and stored PDF. The blue invoice's open amount falls by the
+    red total; fully reversed and unpaid, it owes nothing (CREDITED)."""
+    with files_kept_only_on_commit() as keep, transaction.atomic():
+        return _red_letter_issue(
+            actor=actor,
+            invoice=invoice,
+            reason=reason,
+            fapiao_number=fapiao_number,
+            issue_date=issue_date,
+            amount=amount,
+            note=note,
+            keep=keep,
+        )
+
+
+def _red_letter_issue(
+    *, actor, invoice, reason, fapiao_number, issue_date, amount, note, keep
+) -> RedLetterInvoice:
+    deny_unless(billing_access(actor, invoice.client).is_finance)
+    if reason not in RedLetterInvoice.Reason.values:
+        raise DomainError(ERR_RED_BAD_REASON)
+    fapiao_number = (fapiao_number or "").strip()
+    if not fapiao_number:
+        raise DomainError(ERR_FAPIAO_REQUIRED)
+    if amount is not None:
+        if not isinstance(amount, Decimal):
+            raise TypeError("red-letter amount must be a Decimal")
+        amount = money(amount)
+        if amount <= 0:
+            raise DomainError(ERR_RED_AMOUNT_POSITIVE)
+    today = timezone.localdate()
+    issue_date = issue_date or today
+    if issue_date > today:
+        raise DomainError(ERR_ISSUE_DATE_FUTURE)
+    invoice = _lock(invoice)
+    if invoice.status not in (Invoice.Status.ISSUED, Invoice.Status.PAID):
+        raise DomainError(ERR_RED_NOT_ISSUED)
+    if issue_date < invoice.issue_date:
+        raise DomainError(ERR_RED_BEFORE_BLUE)
+    _check_fapiao_number(invoice, fapiao_number)
+    left = invoice.total - invoice.amount_credited
+    if amount is None:
+        amount = left
+    if amount > left:
+        raise DomainError(ERR_RED_TOO_MUCH, left=f"{invoice.currency} {left:,.2f}")
+    is_full = amount == left
+    if reason == RedLetterInvoice.Reason.ERROR and not (is_full and invoice.amount_credited == 0):
+        raise DomainError(ERR_RED_ERROR_IS_FULL)
+    error = _fapiao_taken(fapiao_number, None)
+    if error is not None:
+        raise error
+    if is_full:
+        # The rest of the invoice, to the cent: the reds add up to the blue.
+        done = invoice.red_letters.aggregate(s=Sum("subtotal"), t=Sum("tax_amount"))
+        subtotal = invoice.subtotal - (done["s"] or ZERO)
+        tax = invoice.tax_amount - (done["t"] or ZERO)
+    else:
+        # A part with tax, split in the blue invoice's proportion.
+        subtotal = money(amount * invoice.subtotal / invoice.total)
+        tax = amount - subtotal
+    seq = _next_number(issue_date.year, RedLetterNumberCounter)
+    try:
+        with transaction.atomic():
+            red = RedLetterInvoice.objects.create(
+                invoice=invoice,
+                reason=reason,
+                is_full=is_full,
+                note=(note or "").strip(),
+                subtotal=subtotal,
+                tax_amount=tax,
+                total=amount,
+                number=red_letter_number(issue_date.year, seq),
+                number_year=issue_date.year,
+                number_seq=seq,
+                fapiao_number=fapiao_number,
+                issue_date=issue_date,
+                issued_by=actor,
+            )
+    except IntegrityError as e:
+        taken = _fapiao_taken(fapiao_number, None)
+        if taken is None:
+            raise
+        raise taken from e
+    invoice.amount_credited += amount
+    fields = ["amount_credited", "updated_at"]
+    if invoice.amount_credited == invoice.total:
+        invoice.status = Invoice.Status.CREDITED
+        fields.append("status")
+    elif invoice.status == Invoice.Status.ISSUED and invoice.open_amount <= 0:
+        invoice.status = Invoice.Status.PAID
+        invoice.paid_at = timezone.now()
+        fields += ["status", "paid_at"]
+    invoice.save(update_fields=fields)
+    red.invoice = invoice
+    pdf = render_pdf("pdf/billing/red_letter.html", red_letter_document_context(red))
+    red.document.save(f"{red.number}.pdf", ContentFile(pdf), save=False)
+    keep(red.document)
+    red.save(update_fields=["document"])
+    timeline_record(
+        obj=invoice,
+        action="red_letter",
+        actor=actor,
+        comment=red.note,
+        data={
+            "number": red.number,
+            "fapiao_number": fapiao_number,
+            "amount": str(amount),
+            "reason": reason,
+        },
+    )
+    notify(
+        recipients=[invoice.requested_by or invoice.created_by, client_lead(invoice.client)],
+        template="billing/red_letter_issued",
+        context={"invoice": invoice, "red": red, "actor": actor},
+        obj=invoice,
+    )
+    return red
+
+
+def red_letter_document_bytes(red: RedLetterInvoice) -> bytes:
+    """The red-letter invoice's document as stored when it was issued."""
+    if red.document:
+        return _read(red.document)
+    pdf = render_pdf("pdf/billing/red_letter.html", red_letter_document_context(red))
+    with files_kept_only_on_commit() as keep, transaction.atomic():
+        locked = RedLetterInvoice.objects.select_for_update().get(pk=red.pk)
+        if locked.document:
+            return _read(locked.document)
+        locked.document.save(f"{locked.number}.pdf", ContentFile(pdf), save=False)
+        keep(locked.document)
+        locked.save(update_fields=["document"])
+    return pdf
 
 
 # --- Time ---------------------------------------------------------------------

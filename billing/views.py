@@ -32,11 +32,13 @@ from .forms import (
     IssueForm,
     PaymentForm,
     ReasonForm,
+    RedLetterForm,
+    StatementForm,
     TimesheetFormSet,
     YearForm,
     parse_week,
 )
-from .models import Invoice, TimeEntry, money
+from .models import AgencyProfile, Invoice, TimeEntry, money
 from .selectors import (
     BUCKETS,
     RateTable,
@@ -44,6 +46,7 @@ from .selectors import (
     ageing_table,
     billing_client_get_for_user,
     billing_clients_for,
+    client_statement,
     draftable_clients_for,
     invoice_document_context,
     invoice_get_for_user,
@@ -52,7 +55,9 @@ from .selectors import (
     locked_through,
     may_see_billing,
     profitability_for,
+    red_letter_get_for_user,
     round_choices,
+    statement_currencies,
     timesheet_clients_for,
     week_entries,
 )
@@ -66,6 +71,7 @@ ACTION_LABELS = {
     "payment": gettext_lazy("Payment recorded"),
     "paid": gettext_lazy("Paid in full"),
     "voided": gettext_lazy("Voided"),
+    "red_letter": gettext_lazy("Red-letter invoice issued"),
 }
 
 
@@ -180,10 +186,20 @@ def invoice_detail(request, pk):
         and not is_own_invoice(request.user, invoice),
         "issuer_is_requester": services.ERR_ISSUER_IS_REQUESTER,
         "may_pay": access.is_finance and status == Invoice.Status.ISSUED,
+        # An issued 数电票 is corrected by 红冲 only, never voided.
         "may_void": access.is_finance
         and status == Invoice.Status.ISSUED
-        and not invoice.amount_paid,
+        and not invoice.is_digital
+        and not invoice.amount_paid
+        and not invoice.amount_credited,
+        "may_red_letter": access.is_finance
+        and status in (Invoice.Status.ISSUED, Invoice.Status.PAID),
+        "red_letters": list(invoice.red_letters.all()),
     }
+    if context["may_red_letter"]:
+        context["red_form"] = RedLetterForm(
+            prefix="red", initial={"issue_date": timezone.localdate(), "full": True}
+        )
     if context["may_issue"]:
         context["issue_form"] = IssueForm(initial={"issue_date": timezone.localdate()})
     if context["may_return"]:
@@ -284,6 +300,65 @@ def invoice_void(request, pk):
         invoice=invoice,
         reason=form.cleaned_data["reason"],
     )
+
+
+@require_POST
+def red_letter_create(request, pk):
+    invoice, access = invoice_get_for_user(request.user, pk)
+    deny_unless(access.is_finance)
+    form = RedLetterForm(request.POST, prefix="red")
+    if not form.is_valid():
+        return _form_refused(request, invoice, form)
+    ok, red = run_service(
+        request, services.red_letter_issue, invoice=invoice, **form.service_kwargs()
+    )
+    if ok:
+        messages.success(
+            request, _("Red-letter invoice %(number)s issued.") % {"number": red.number}
+        )
+    return redirect(invoice)
+
+
+def red_letter_detail(request, pk):
+    red, _access = red_letter_get_for_user(request.user, pk)
+    return render(request, "billing/red_letter_detail.html", {"red": red, "invoice": red.invoice})
+
+
+def red_letter_pdf(request, pk):
+    red, _access = red_letter_get_for_user(request.user, pk)
+    return pdf_response(services.red_letter_document_bytes(red), f"{red.number}.pdf")
+
+
+# --- Statement of account ----------------------------------------------------------
+
+
+def _statement(request, client_pk):
+    client, _access = billing_client_get_for_user(request.user, client_pk)
+    form = StatementForm(request.GET or None, currencies=statement_currencies(client))
+    currency, as_of = client.currency, None
+    if form.is_bound and form.is_valid():
+        currency = form.cleaned_data["currency"] or currency
+        as_of = form.cleaned_data["as_of"]
+    return client_statement(client, currency=currency, as_of=as_of), form
+
+
+def statement(request, client_pk):
+    report, form = _statement(request, client_pk)
+    return render(
+        request,
+        "billing/statement.html",
+        {"statement": report, "form": form, "client": report.client},
+    )
+
+
+def statement_pdf(request, client_pk):
+    report, _form = _statement(request, client_pk)
+    pdf = render_pdf(
+        "pdf/billing/statement.html",
+        {"statement": report, "client": report.client, "letterhead": AgencyProfile.current()},
+    )
+    name = f"statement-{report.client.pk}-{report.currency}-{report.as_of:%Y%m%d}.pdf"
+    return pdf_response(pdf, name)
 
 
 def invoice_pdf(request, pk):

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from agency import dashboard
 from agency.pdf import render_pdf_html
-from billing.models import Invoice
+from billing.models import Invoice, TaxRate
 from billing.panels import billing_dashboard
 from billing.selectors import invoice_document_context as invoice_pdf_context
 
@@ -234,6 +234,7 @@ def test_a_new_invoice_takes_the_clients_currency_unless_another_is_chosen(cast,
 def test_an_invoice_too_large_with_its_tax_is_a_form_error(cast, as_user):
     """999,999,990,000 before tax fits the total column, 1,999,999,980,000
     with 100 % tax does not: a form error, not a database error."""
+    TaxRate.objects.create(rate=Decimal("100.00"), description="test only")
     am = as_user(cast.am)
     data = {
         **NEW_INVOICE,
