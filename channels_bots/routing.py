@@ -46,11 +46,12 @@ def channels_for(event: ChannelEvent) -> list[Channel]:
     for channel in Channel.objects.filter(is_active=True):
         if event.kind not in (channel.routes or []):
             continue
-        if channel.scope == Channel.Scope.CLIENT:
-            # A client team's group: only its own client's objects, never billing
-            # (creatives, planners and media on the team do not see invoices).
-            if billing or client_id is None or channel.client_id != client_id:
-                continue
+        # A client team's group: only its own client's objects, never billing
+        # (creatives, planners and media on the team do not see invoices).
+        if channel.scope == Channel.Scope.CLIENT and (
+            billing or client_id is None or channel.client_id != client_id
+        ):
+            continue
         found.append(channel)
     return found
 

@@ -69,9 +69,9 @@ def _validate(channel: Channel, *, webhook_url: str, secret: str) -> None:
     if not url:
         raise DomainError(ERR_URL_NEEDED)
     formats.check_webhook_url(channel.kind, url)
-    if channel.kind in (Channel.Kind.DINGTALK, Channel.Kind.FEISHU):
-        if not secret and not channel.has_secret:
-            raise DomainError(formats.ERR_SECRET_NEEDED, kind=formats.kind_label(channel.kind))
+    signed = channel.kind in (Channel.Kind.DINGTALK, Channel.Kind.FEISHU)
+    if signed and not secret and not channel.has_secret:
+        raise DomainError(formats.ERR_SECRET_NEEDED, kind=formats.kind_label(channel.kind))
 
 
 def channel_save(*, actor, channel: Channel, webhook_url: str = "", secret: str = "") -> Channel:
