@@ -152,7 +152,7 @@ def _hint_path(kind: str, path: str) -> str:
 
 class Delivery(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FOLDED = "folded", _("Folded into a digest")
         DIGESTED = "digested", _("Sent in a digest")
