@@ -8,7 +8,7 @@ Notification and queues its email on commit (the task takes the id).
 
 Channels (group bots and the like) hear about the same event through
 `channel_senders`: an app registers a sender in its AppConfig.ready(), and
-`notify()` and the reminder sweep call `to_channels(ChannelEvent(...))` inside
+`notify()` and the reminder sweep call `to_channels([ChannelEvent(...)])` inside
 the transaction that stores the inbox rows (so whatever the sender writes
 commits with them, or not at all). `agency` knows no channel app.
 """
@@ -43,20 +43,24 @@ class ChannelEvent:
     context: dict = field(default_factory=dict)
 
 
-# Callables taking one ChannelEvent; they run inside the caller's transaction
-# and must only write rows / queue work on commit, never talk to the network.
-channel_senders: list[Callable[[ChannelEvent], object]] = []
+# Callables taking a list of ChannelEvents (a sweep's batch, or one notify()).
+# They run inside the caller's transaction and must only write rows and queue
+# work on commit, never talk to the network.
+channel_senders: list[Callable[[list[ChannelEvent]], object]] = []
 
 
-def register_channel_sender(sender: Callable[[ChannelEvent], object]) -> Callable:
+def register_channel_sender(sender: Callable[[list[ChannelEvent]], object]) -> Callable:
     if sender not in channel_senders:
         channel_senders.append(sender)
     return sender
 
 
-def to_channels(event: ChannelEvent) -> None:
+def to_channels(events: list[ChannelEvent]) -> None:
+    events = list(events)
+    if not events:
+        return
     for sender in channel_senders:
-        sender(event)
+        sender(events)
 
 
 def absolute_url(path: str) -> str:
@@ -159,11 +163,13 @@ def notify(
         notifications_save(rows)
         if rows and channel_senders:
             to_channels(
-                ChannelEvent(
-                    key=f"notification:{rows[0].pk}",
-                    kind=kind or template,
-                    obj=obj,
-                    url=absolute_url(rows[0].url),
-                )
+                [
+                    ChannelEvent(
+                        key=f"notification:{rows[0].pk}",
+                        kind=kind or template,
+                        obj=obj,
+                        url=absolute_url(rows[0].url),
+                    )
+                ]
             )
     return rows

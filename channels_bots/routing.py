@@ -1,6 +1,6 @@
 """The channel sender agency calls for every notification and reminder sent.
 
-`enqueue(event)` runs inside the transaction that stores the inbox rows (and,
+`enqueue(events)` runs inside the transaction that stores the inbox rows (and,
 for a reminder, marks its log row SENT): it inserts one Delivery per routed
 channel, keyed (channel, event key) so a second sweep or a retried task
 inserts nothing, and queues the post on commit. It never talks to the network.
@@ -39,11 +39,11 @@ def client_id_of(obj, depth: int = 3):
     return None
 
 
-def channels_for(event: ChannelEvent) -> list[Channel]:
+def channels_for(event: ChannelEvent, active: list[Channel]) -> list[Channel]:
     client_id = client_id_of(event.obj)
     billing = kinds.is_billing(event.kind)
     found = []
-    for channel in Channel.objects.filter(is_active=True):
+    for channel in active:
         if event.kind not in (channel.routes or []):
             continue
         # A client team's group: only its own client's objects, never billing
@@ -87,42 +87,51 @@ def amount_for(channel: Channel, kind: str, obj) -> str:
     }
 
 
-def enqueue(event: ChannelEvent) -> list[Delivery]:
-    channels = channels_for(event)
-    if not channels:
+def enqueue(events: list[ChannelEvent]) -> list[Delivery]:
+    """One query for the active channels, one INSERT for the batch's deliveries."""
+    active = list(Channel.objects.filter(is_active=True))
+    if not active:
         return []
-    ct = ContentType.objects.get_for_model(event.obj) if event.obj is not None else None
     rows = []
-    for channel in channels:
-        with translation.override(channel.language):
-            label = str(event.label or kinds.label_of(event.kind))
-            step = str(event.step or "")
-            title = title_for(channel, event.obj)
-            amount = amount_for(channel, event.kind, event.obj)
-        rows.append(
-            Delivery(
-                channel=channel,
-                event_key=event.key[:200],
-                kind=event.kind[:100],
-                content_type=ct,
-                object_id=event.obj.pk if event.obj is not None else None,
-                url=event.url[:500],
-                label=label[:200],
-                step=step[:200],
-                title=title[:200],
-                amount=amount[:100],
-            )
-        )
+    for event in events:
+        channels = channels_for(event, active)
+        if not channels:
+            continue
+        ct = ContentType.objects.get_for_model(event.obj) if event.obj is not None else None
+        for channel in channels:
+            rows.append(_row(channel, event, ct))
+    if not rows:
+        return []
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    created = list(
-        Delivery.objects.filter(
-            channel__in=channels, event_key=event.key[:200], status=Delivery.Status.PENDING
-        ).values_list("pk", flat=True)
-    )
+    created = Delivery.objects.filter(
+        channel__in={row.channel_id for row in rows},
+        event_key__in={row.event_key for row in rows},
+        status=Delivery.Status.PENDING,
+    ).values_list("pk", flat=True)
     from .tasks import delivery_send
 
-    for pk in created:
+    for pk in list(created):
         # robust: a broker hiccup must not undo the sweep; the channels sweep
         # picks up a pending row whose task never ran.
         transaction.on_commit(lambda pk=pk: delivery_send.delay(pk), robust=True)
     return rows
+
+
+def _row(channel: Channel, event: ChannelEvent, ct) -> Delivery:
+    with translation.override(channel.language):
+        label = str(event.label or kinds.label_of(event.kind))
+        step = str(event.step or "")
+        title = title_for(channel, event.obj)
+        amount = amount_for(channel, event.kind, event.obj)
+    return Delivery(
+        channel=channel,
+        event_key=event.key[:200],
+        kind=event.kind[:100],
+        content_type=ct,
+        object_id=event.obj.pk if event.obj is not None else None,
+        url=event.url[:500],
+        label=label[:200],
+        step=step[:200],
+        title=title[:200],
+        amount=amount[:100],
+    )

@@ -187,19 +187,18 @@ def send_claimed(rule: Rule, claimed: list[tuple[object, ReminderLog]], now, cou
             # The channels hear of each reminder sent, in this transaction:
             # their delivery rows commit with the SENT mark, or not at all.
             objects = {log.pk: obj for obj, log in claimed}
-            for log, rows in prepared:
-                if rows:
-                    obj = objects[log.pk]
-                    to_channels(
-                        ChannelEvent(
-                            key=f"reminder:{log.pk}",
-                            kind=f"reminder.{rule.kind}",
-                            obj=obj,
-                            url=absolute_url(rule.url(obj)),
-                            label=rule.label,
-                            step=rule.step_label(log.occurrence),
-                        )
-                    )
+            to_channels(
+                ChannelEvent(
+                    key=f"reminder:{log.pk}",
+                    kind=f"reminder.{rule.kind}",
+                    obj=objects[log.pk],
+                    url=absolute_url(rule.url(objects[log.pk])),
+                    label=rule.label,
+                    step=rule.step_label(log.occurrence),
+                )
+                for log, rows in prepared
+                if rows
+            )
         # Few UPDATEs: the sent rows grouped by their recipient list (the
         # invoices of one client share it), the skipped in one, failures by row.
         sent_at = timezone.now()

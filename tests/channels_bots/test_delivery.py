@@ -125,7 +125,7 @@ def test_25_events_in_one_minute_make_20_posts_and_one_digest(
     ]
     with django_capture_on_commit_callbacks(execute=True):
         for i, m in enumerate(meetings):
-            to_channels(ChannelEvent(key=f"notification:{i}", kind="meetings/agenda_sent", obj=m))
+            to_channels([ChannelEvent(key=f"notification:{i}", kind="meetings/agenda_sent", obj=m)])
     assert len(receiver.requests) == 20
     assert Delivery.objects.filter(status=S.FOLDED).count() == 5
     # nothing dropped: the digest goes once the minute has room
@@ -151,7 +151,7 @@ def test_a_refused_post_is_recorded_retried_with_backoff_then_given_up(
     for _ in range(services.MAX_ATTEMPTS):
         receiver.reply(200, {"code": 19021, "msg": "sign match fail"})
     with django_capture_on_commit_callbacks(execute=True):
-        to_channels(ChannelEvent(key="notification:1", kind="meetings/agenda_sent", obj=m))
+        to_channels([ChannelEvent(key="notification:1", kind="meetings/agenda_sent", obj=m)])
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == (S.FAILED, 1)
     assert "sign match fail" in delivery.last_error
@@ -179,7 +179,7 @@ def test_a_client_group_gets_only_its_clients_objects_and_never_billing(
     theirs = meeting(cast.other_client, cast.outsider, timezone.now(), title="Theirs")
     with django_capture_on_commit_callbacks(execute=True):
         for i, m in enumerate([ours, theirs]):
-            to_channels(ChannelEvent(key=f"n:{i}", kind="meetings/agenda_sent", obj=m))
+            to_channels([ChannelEvent(key=f"n:{i}", kind="meetings/agenda_sent", obj=m)])
     assert [r.json["markdown"]["content"].count("Ours") for r in receiver.requests] == [1]
     channel = Channel(
         name="x",
@@ -245,6 +245,6 @@ def test_an_inactive_channel_gets_nothing(
     Channel.objects.filter(pk=channel.pk).update(is_active=False)
     m = meeting(cast.client, cast.am, timezone.now(), title="Kick-off")
     with django_capture_on_commit_callbacks(execute=True):
-        to_channels(ChannelEvent(key="n:1", kind="meetings/agenda_sent", obj=m))
+        to_channels([ChannelEvent(key="n:1", kind="meetings/agenda_sent", obj=m)])
     assert receiver.requests == []
     assert not Delivery.objects.exists()

@@ -228,7 +228,7 @@ def test_failures_are_visible_to_the_channels_managers_and_the_admin(
     receiver.reply(200, {"errcode": 310000, "errmsg": "sign not match"})
     m = meeting(cast.client, cast.am, timezone.now(), title="Kick-off")
     with caplog.at_level("DEBUG"):
-        to_channels(ChannelEvent(key="n:1", kind="meetings/agenda_sent", obj=m))
+        to_channels([ChannelEvent(key="n:1", kind="meetings/agenda_sent", obj=m)])
         from channels_bots.services import delivery_send
 
         delivery_send(delivery_id=Delivery.objects.get().pk)
