@@ -6,6 +6,7 @@ and only here: production accepts the three official https hosts.
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
@@ -23,6 +24,7 @@ class Receiver:
     def __init__(self):
         self.requests = []
         self.replies = []  # queued (status, body bytes); default: success for the kind
+        self.delay = 0.0  # seconds to wait before answering (a slow bot)
         self.lock = threading.Lock()
         receiver = self
 
@@ -44,6 +46,7 @@ class Receiver:
                         )
                     )
                     queued = receiver.replies.pop(0) if receiver.replies else None
+                time.sleep(receiver.delay)
                 if queued is None:
                     ok = FEISHU_OK if parts.path.startswith("/open-apis/") else ROBOT_OK
                     queued = (200, json.dumps(ok).encode(), {})
