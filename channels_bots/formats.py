@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from agency.errors import DomainError
 
@@ -55,6 +56,7 @@ def extra_hosts() -> set[str]:
     return set(getattr(settings, "CHANNELS_BOTS_EXTRA_HOSTS", ()))
 
 
+@sensitive_variables("url", "query")
 def check_webhook_url(kind: str, url: str) -> None:
     """Refuse anything but the kind's official https host and webhook path (an SSRF surface)."""
     host, path = OFFICIAL[kind]
@@ -105,6 +107,7 @@ def _json(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+@sensitive_variables("url", "secret", "signed")
 def request_for(kind: str, url: str, secret: str, title: str, text: str, now_ms: int):
     """(url, body) of one markdown message, exactly as the bot's documentation says."""
     if kind == "wecom":
@@ -152,6 +155,7 @@ def accepted(kind: str, reply: dict) -> bool:
     return reply.get("errcode") == 0
 
 
+@sensitive_variables("url", "request")
 def post(kind: str, url: str, body: bytes) -> None:
     """POST the body; raise DeliveryError unless the bot answers success.
 

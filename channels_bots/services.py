@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_variables
 
 from agency.errors import DomainError
 from agency.permissions import deny_unless
@@ -74,6 +75,7 @@ def _validate(channel: Channel, *, webhook_url: str, secret: str) -> None:
         raise DomainError(formats.ERR_SECRET_NEEDED, kind=formats.kind_label(channel.kind))
 
 
+@sensitive_variables("webhook_url", "secret")
 def channel_save(*, actor, channel: Channel, webhook_url: str = "", secret: str = "") -> Channel:
     """Create or edit a channel. Empty `webhook_url` / `secret` keep the stored ones.
 
@@ -129,6 +131,7 @@ def digest_card(channel: Channel, items: list[Delivery]) -> tuple[str, str]:
     return str(title), "\n".join(lines)
 
 
+@sensitive_variables("url", "body")
 def _post(channel: Channel, title: str, text: str, now) -> None:
     url, body = formats.request_for(
         channel.kind, channel.webhook_url, channel.secret, title, text, int(now.timestamp() * 1000)

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from agency.actions import render_form, run_service
 from agency.permissions import deny_unless
@@ -43,6 +44,8 @@ def _save(request, form, channel=None):
     return redirect(saved) if ok else None
 
 
+# The webhook URL (a WeCom key is in it) and the secret never reach an error report.
+@sensitive_post_parameters("webhook_url", "secret")
 @login_required
 def channel_add(request):
     deny_unless(selectors.may_add_any(request.user))
@@ -54,6 +57,7 @@ def channel_add(request):
     return _form_page(request, form, title=_("New group-bot channel"))
 
 
+@sensitive_post_parameters("webhook_url", "secret")
 @login_required
 def channel_edit(request, pk):
     channel = selectors.channel_get_for_user(request.user, pk)
