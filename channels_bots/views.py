@@ -90,6 +90,7 @@ def channel_detail(request, pk):
             "page_obj": page,
             "failures": failures,
             "status": status,
+            "status_query": f"status={status}" if status else "",
             "statuses": Delivery.Status.choices,
             "route_labels": _route_labels(channel),
         },
