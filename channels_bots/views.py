@@ -76,7 +76,9 @@ def channel_detail(request, pk):
     channel = selectors.channel_get_for_user(request.user, pk)
     deliveries = channel.deliveries.all()
     status = request.GET.get("status", "")
-    if status in Delivery.Status.values:
+    if status not in Delivery.Status.values:
+        status = ""
+    if status:
         deliveries = deliveries.filter(status=status)
     page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
     failures = channel.deliveries.filter(
