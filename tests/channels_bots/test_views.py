@@ -247,3 +247,12 @@ def test_failures_are_visible_to_the_channels_managers_and_the_admin(
         .content.decode()
     )
     assert "SECtopsecret123" not in channel_admin and "TOKEN-1" not in channel_admin
+
+
+def test_bad_ids_and_filters_never_500(as_user, cast, client_channel):
+    c = as_user(cast.am)
+    assert c.get(reverse("channels_bots:detail", args=[999999])).status_code == 404
+    url = client_channel.get_absolute_url()
+    assert c.get(url + "?status=<script>&page=zz").status_code == 200
+    assert c.post(ADD, {"kind": "nope", "scope": "galaxy"}).status_code == 200
+    assert not Channel.objects.exclude(pk=client_channel.pk).exists()
