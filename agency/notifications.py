@@ -5,7 +5,16 @@
 renders templates/emails/<template>_subject.txt, _body.txt and _body.html
 once per recipient with that recipient's language active, stores an inbox
 Notification and queues its email on commit (the task takes the id).
+
+Channels (group bots and the like) hear about the same event through
+`channel_senders`: an app registers a sender in its AppConfig.ready(), and
+`notify()` and the reminder sweep call `to_channels([ChannelEvent(...)])` inside
+the transaction that stores the inbox rows (so whatever the sender writes
+commits with them, or not at all). `agency` knows no channel app.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +23,44 @@ from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from .models import Notification
+
+
+@dataclass(frozen=True)
+class ChannelEvent:
+    """One notification or reminder, as a channel sender sees it.
+
+    `key` is unique per event and stable across retries of the same event
+    ("reminder:<log id>", "notification:<first inbox row id>"): a sender keys
+    its delivery rows on it, so a retried sweep or task delivers nothing twice.
+    """
+
+    key: str
+    kind: str  # "reminder.<rule kind>" or the notification's kind (its template)
+    obj: object | None = None
+    url: str = ""  # absolute deep link
+    label: str = ""  # what it is ("Overdue invoice reminder"); may be lazy
+    step: str = ""  # which step ("30 days overdue"); may be lazy
+    context: dict = field(default_factory=dict)
+
+
+# Callables taking a list of ChannelEvents (a sweep's batch, or one notify()).
+# They run inside the caller's transaction and must only write rows and queue
+# work on commit, never talk to the network.
+channel_senders: list[Callable[[list[ChannelEvent]], object]] = []
+
+
+def register_channel_sender(sender: Callable[[list[ChannelEvent]], object]) -> Callable:
+    if sender not in channel_senders:
+        channel_senders.append(sender)
+    return sender
+
+
+def to_channels(events: list[ChannelEvent]) -> None:
+    events = list(events)
+    if not events:
+        return
+    for sender in channel_senders:
+        sender(events)
 
 
 def absolute_url(path: str) -> str:
@@ -116,6 +163,7 @@ def notify(
     """Create inbox notifications and queue their emails after commit.
 
     Inactive users and duplicate recipients are skipped. Returns the rows.
+    The registered channel senders hear about it once (see `channel_senders`).
     """
     rows = notification_rows(
         recipients=recipients,
@@ -126,4 +174,17 @@ def notify(
         kind=kind,
         email=email,
     )
-    return notifications_save(rows)
+    with transaction.atomic():
+        notifications_save(rows)
+        if rows and channel_senders:
+            to_channels(
+                [
+                    ChannelEvent(
+                        key=f"notification:{rows[0].pk}",
+                        kind=kind or template,
+                        obj=obj,
+                        url=absolute_url(rows[0].url),
+                    )
+                ]
+            )
+    return rows

@@ -26,4 +26,11 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    # Every minute: group-bot deliveries whose task never ran, failed posts
+    # due for a retry (bounded, with backoff) and digests of folded messages.
+    "channels-bots-sweep": {
+        "task": "channels_bots.tasks.deliveries_sweep",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
 }

@@ -34,6 +34,7 @@ urlpatterns = [
     path("briefs/", include("briefs.urls")),
     path("meetings/", include("meetings.urls")),
     path("billing/", include("billing.urls")),
+    path("channels/", include("channels_bots.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

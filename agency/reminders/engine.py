@@ -37,7 +37,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from agency.models import Notification, ReminderLog
-from agency.notifications import notification_rows, notifications_save
+from agency.notifications import (
+    ChannelEvent,
+    absolute_url,
+    channel_senders,
+    notification_rows,
+    notifications_save,
+    to_channels,
+)
 
 from .base import Due, Rule
 
@@ -176,6 +183,22 @@ def send_claimed(rule: Rule, claimed: list[tuple[object, ReminderLog]], now, cou
         prepared = [(log, rows) for log, rows in prepared if ours(log)]
         failed = [(log, exc) for log, exc in failed if ours(log)]
         notifications_save([row for _log, rows in prepared for row in rows])
+        if channel_senders:
+            # The channels hear of each reminder sent, in this transaction:
+            # their delivery rows commit with the SENT mark, or not at all.
+            objects = {log.pk: obj for obj, log in claimed}
+            to_channels(
+                ChannelEvent(
+                    key=f"reminder:{log.pk}",
+                    kind=f"reminder.{rule.kind}",
+                    obj=objects[log.pk],
+                    url=absolute_url(rule.url(objects[log.pk])),
+                    label=rule.label,
+                    step=rule.step_label(log.occurrence),
+                )
+                for log, rows in prepared
+                if rows
+            )
         # Few UPDATEs: the sent rows grouped by their recipient list (the
         # invoices of one client share it), the skipped in one, failures by row.
         sent_at = timezone.now()
