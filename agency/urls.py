@@ -31,5 +31,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("billing/", include("billing.urls")),
     path("api/", include("api.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Client, Contact, User
 from accounts.selectors import team_members, users_with_role
 from agency.errors import DomainError
+from agency.events import publish
 from agency.files import files_kept_only_on_commit
 from agency.notifications import notify
 from agency.permissions import deny_unless
@@ -321,6 +322,7 @@ def brief_sign(*, actor: User, brief: Brief, comment: str = "") -> Brief:
     brief.signed_by, brief.signed_at = actor, timezone.now()
     _save(brief, ["status", "signed_by", "signed_at"])
     timeline_record(obj=brief, action="signed", actor=actor, comment=comment)
+    publish("brief.signed", brief)
     _notify(_account_team(brief.client), "signed", brief, actor=actor, comment=comment)
     return brief
 
@@ -363,6 +365,7 @@ def brief_record_agreement(
         comment=note,
         data={"contact": contact.name, "on": agreed_on.isoformat(), "via": via},
     )
+    publish("brief.client_agreed", brief)
     _notify(approvers.approvers(brief), "planner_review", brief, actor=actor)
     return brief
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, Contact, User
 from agency.errors import DomainError
+from agency.events import publish
 from agency.files import files_kept_only_on_commit
 from agency.notifications import notify
 from agency.pdf import render_pdf
@@ -850,6 +851,7 @@ def round_outcome_record(
         actor=actor,
         comment=client_feedback,
     )
+    publish("presentation.outcome", round)
     return round
 
 
