@@ -14,21 +14,12 @@ per document with HarfBuzz, so a PDF carries only the glyphs it uses.
 """
 
 import sys
-
-from fontTools import subset
 from fontTools.ttLib import TTCollection
+from fontTools import subset
 
 src, out = sys.argv[1], sys.argv[2]
 font = TTCollection(src).fonts[2]  # Noto Sans CJK SC
-chars = (
-    set(range(0x20, 0x7F))
-    | set(range(0xA0, 0x180))
-    | set(range(0x2000, 0x2070))
-    | set(range(0x2100, 0x2200))
-    | set(range(0x3000, 0x3040))
-    | set(range(0xFF00, 0xFFF0))
-    | {0x20AC, 0xA5}
-)
+chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x180)) | set(range(0x2000, 0x2070)) | set(range(0x2100, 0x2200)) | set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0)) | {0x20AC, 0xA5}
 for cp in range(0x4E00, 0xA000):
     try:
         chr(cp).encode("gbk")
