@@ -33,6 +33,7 @@ class _AdminsOnly:
 
 
 class SubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("events"), choices=list(EVENTS.items()), widget=forms.CheckboxSelectMultiple
     )
