@@ -228,7 +228,6 @@ class RoundSerializer(serializers.ModelSerializer):
             "client_feedback",
             "outcome_recorded_at",
             "failure_cause",
-            "hours_lost",
             "presentation",
         ]
 
