@@ -22,6 +22,7 @@ updated, only while none of them was edited since.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -121,7 +122,11 @@ def _choice_map(choices, extra=None) -> dict:
         found[str(value).lower()] = value
         for language in ("en", "zh-hans"):
             with translation.override(language):
-                found[str(label).strip().lower()] = value
+                text = str(label).strip().lower()
+            found[text] = value
+            # "客户总监（AD）" is also written "客户总监"
+            short = re.sub(r"\s*[(（].*?[)）]\s*$", "", text)
+            found.setdefault(short, value)
     for alias, value in (extra or {}).items():
         found[alias.lower()] = value
     return found
@@ -155,6 +160,7 @@ class _Recorder:
     def __init__(self, batch: Batch):
         self.batch = batch
         self.order = 0
+        self.clients = set()  # written by this batch so far
 
     def before(self, obj) -> dict:
         return _snapshot(obj) if obj.pk else {}
@@ -233,7 +239,9 @@ def _import_row(*, actor, row: dict, result: RowResult, update_existing: bool, r
             raise DomainError(
                 ERR_TAX_ID_OTHER_CLIENT, tax_id=client.tax_id, other=client.name, client=name
             )
-        if not update_existing:
+        if not update_existing and client.pk not in rec.clients:
+            # (A client an earlier row of this file wrote takes the further rows:
+            # one row per contact is how such sheets are kept.)
             result.action = "skipped"
             return
         if (
@@ -243,6 +251,7 @@ def _import_row(*, actor, row: dict, result: RowResult, update_existing: bool, r
             raise DomainError(ERR_NOT_LEAD, client=client.name)
         result.action = "updated"
     _save(client, data, rec)
+    rec.clients.add(client.pk)
 
     if row.get("contact_name"):
         contact = client.contacts.filter(name__iexact=row["contact_name"]).first() or Contact(
