@@ -6,6 +6,7 @@ ERR_TOO_BIG = _("The file is larger than %(mb)s MB.")
 
 
 class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to import"), choices=())
     file = forms.FileField(
         label=_("File"),
         help_text=_("An .xlsx or .csv file (UTF-8 or GBK) with a header row."),
@@ -23,6 +24,13 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("Import nothing if any row has an error."),
     )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Batch
+
+        self.fields["kind"].choices = [(k, Batch.Kind(k).label) for k in kinds]
+        self.fields["kind"].initial = kinds[0] if kinds else None
 
     def clean_file(self):
         f = self.cleaned_data["file"]

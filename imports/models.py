@@ -11,6 +11,11 @@ class Batch(models.Model):
         DONE = "done", _("Imported")  # its rows are in
         UNDONE = "undone", _("Undone")  # its rows were taken out again
 
+    class Kind(models.TextChoices):
+        CLIENTS = "clients", _("Clients, contacts, parties and teams")
+        RECEIVABLES = "receivables", _("Opening receivables")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CLIENTS)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("imported by"),

@@ -45,6 +45,7 @@ ERR_FILE_TYPE = _("Upload an .xlsx or .csv file.")
 ERR_FILE_UNREADABLE = _("The file could not be read: %(error)s")
 ERR_ENCODING = _("The CSV file is neither UTF-8 nor GBK.")
 ERR_NO_CLIENT_COLUMN = _("No client name column (客户名称 / client name) found.")
+ERR_NO_COLUMN = _("No %(column)s column found.")
 ERR_EMPTY = _("The file has no rows.")
 ERR_TOO_MANY_ROWS = _("At most %(max)s rows can be imported at once.")
 
@@ -57,14 +58,12 @@ def _norm(header) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-_LOOKUP = {_norm(h): field for field, names in HEADERS.items() for h in names}
-
-
-def match_headers(headers) -> dict[int, str]:
+def match_headers(headers, known=None) -> dict[int, str]:
     """{column index: field} for the headers we know; unknown columns are ignored."""
+    lookup = {_norm(h): field for field, names in (known or HEADERS).items() for h in names}
     found = {}
     for i, header in enumerate(headers):
-        field = _LOOKUP.get(_norm(header))
+        field = lookup.get(_norm(header))
         if field and field not in found.values():
             found[i] = field
     return found
@@ -87,8 +86,14 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def read_rows(file_name: str, content: bytes) -> list[tuple[int, dict]]:
-    """[(line number in the file, {field: text})]; blank rows left out."""
+def read_rows(
+    file_name: str, content: bytes, headers=None, required="client_name"
+) -> list[tuple[int, dict]]:
+    """[(line number in the file, {field: text})]; blank rows left out.
+
+    `headers` is {field: names} (default: the client sheet's HEADERS);
+    `required` the field without which the file is refused.
+    """
     name = file_name.lower()
     try:
         if name.endswith(".xlsx"):
@@ -101,9 +106,12 @@ def read_rows(file_name: str, content: bytes) -> list[tuple[int, dict]]:
         raise
     except Exception as e:
         raise DomainError(ERR_FILE_UNREADABLE, error=str(e)[:200]) from None
-    columns = match_headers(data.headers or [])
-    if "client_name" not in columns.values():
-        raise DomainError(ERR_NO_CLIENT_COLUMN)
+    columns = match_headers(data.headers or [], headers or HEADERS)
+    if required not in columns.values():
+        if required == "client_name":
+            raise DomainError(ERR_NO_CLIENT_COLUMN)
+        names = (headers or HEADERS)[required]
+        raise DomainError(ERR_NO_COLUMN, column=f"{names[0]} / {names[-1]}")
     if len(data) > MAX_ROWS:
         raise DomainError(ERR_TOO_MANY_ROWS, max=MAX_ROWS)
     rows = []
@@ -116,8 +124,30 @@ def read_rows(file_name: str, content: bytes) -> list[tuple[int, dict]]:
     return rows
 
 
-def template_dataset() -> tablib.Dataset:
+def receivables_template() -> tablib.Dataset:
+    from .receivables import HEADERS as RECEIVABLES
+
+    data = tablib.Dataset(headers=[names[0] for names in RECEIVABLES.values()])
+    data.append(
+        [
+            "示例地产有限公司",
+            "91310000MA1FL0000X",
+            "OLD-2025-0042",
+            "12345678",
+            "2025-10-15",
+            "2025-11-14",
+            "106000.00",
+            "53000.00",
+            "CNY",
+        ]
+    )
+    return data
+
+
+def template_dataset(kind: str = "clients") -> tablib.Dataset:
     """The downloadable template: the Chinese headers and one example row."""
+    if kind == "receivables":
+        return receivables_template()
     data = tablib.Dataset(
         headers=[names[0] for names in HEADERS.values()],
     )

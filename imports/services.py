@@ -21,10 +21,8 @@ after; `batch_undo` deletes what the batch created and restores what it
 updated, only while none of them was edited since.
 """
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.contenttypes.models import ContentType
@@ -44,6 +42,8 @@ from agency.roles import ACCOUNT_SERVICE, Role
 
 from .models import Batch, Record
 from .reading import read_rows
+from .receivables import HEADERS as RECEIVABLE_HEADERS
+from .receivables import import_receivable_row, may_import_receivables
 
 ERR_NOT_LEAD = _("You may import only into clients you lead: %(client)s.")
 ERR_CREATE_ADMIN_ONLY = _("Only an administrator can create clients by import: %(client)s.")
@@ -59,6 +59,16 @@ ERR_EDITED_SINCE = _("%(object)s was changed after the import: the import cannot
 ERR_USED_SINCE = _(
     "%(object)s has been used since the import (%(what)s): the import cannot be undone."
 )
+
+
+def import_kinds_for(user) -> list[str]:
+    """The kinds of import `user` may run (the page offers these)."""
+    kinds = []
+    if may_import(user):
+        kinds.append(Batch.Kind.CLIENTS)
+    if may_import_receivables(user):
+        kinds.append(Batch.Kind.RECEIVABLES)
+    return kinds
 
 
 def may_import(user) -> bool:
@@ -150,8 +160,8 @@ def _snapshot(obj) -> dict:
         if f.primary_key or f.name in ("updated_at", "created_at", "joined"):
             continue
         value = getattr(obj, f.attname)
-        if isinstance(value, dt.date | dt.datetime | Decimal):
-            value = str(value)
+        if value is not None and not isinstance(value, bool | int | float | str):
+            value = str(value)  # dates, decimals, files: compared as text
         data[f.attname] = value
     return data
 
@@ -166,6 +176,8 @@ class _Recorder:
         return _snapshot(obj) if obj.pk else {}
 
     def written(self, obj, before: dict, created: bool) -> None:
+        # As stored (1 -> "1.00"), so undo compares like with like.
+        obj = type(obj)._default_manager.get(pk=obj.pk)
         ct = ContentType.objects.get_for_model(obj)
         record = Record.objects.filter(batch=self.batch, content_type=ct, object_id=obj.pk).first()
         if record is None:
@@ -332,15 +344,24 @@ def import_run(
     update_existing: bool = False,
     all_or_nothing: bool = False,
     dry_run: bool = False,
+    kind: str = Batch.Kind.CLIENTS,
 ) -> ImportResult:
-    """Import (or try, with dry_run) a file; per-row results, and the batch if written."""
-    deny_unless(may_import(actor))
-    rows = read_rows(file_name, content)
+    """Import (or try, with dry_run) a file; per-row results, and the batch if written.
+
+    `kind` "receivables": opening balances (imports.receivables), finance only.
+    """
+    if kind == Batch.Kind.RECEIVABLES:
+        deny_unless(may_import_receivables(actor))
+        rows = read_rows(file_name, content, RECEIVABLE_HEADERS, required="number")
+    else:
+        deny_unless(may_import(actor))
+        rows = read_rows(file_name, content)
     results: list[RowResult] = []
     batch = None
     try:
         with transaction.atomic():
             batch = Batch.objects.create(
+                kind=kind,
                 created_by=actor,
                 file_name=file_name[:255],
                 update_existing=update_existing,
@@ -351,13 +372,16 @@ def import_run(
                 result = RowResult(line=line, client=row.get("client_name", ""))
                 try:
                     with transaction.atomic():
-                        _import_row(
-                            actor=actor,
-                            row=row,
-                            result=result,
-                            update_existing=update_existing,
-                            rec=rec,
-                        )
+                        if kind == Batch.Kind.RECEIVABLES:
+                            import_receivable_row(actor=actor, row=row, result=result, rec=rec)
+                        else:
+                            _import_row(
+                                actor=actor,
+                                row=row,
+                                result=result,
+                                update_existing=update_existing,
+                                rec=rec,
+                            )
                 except (DomainError, ValidationError, PermissionDenied, IntegrityError) as e:
                     result.action = "error"
                     result.errors.append(_message(e))
@@ -380,7 +404,9 @@ def import_run(
 
 def batch_list_for_user(user):
     qs = Batch.objects.select_related("created_by")
-    return qs if _is_admin(user) else qs.filter(created_by=user)
+    if _is_admin(user):
+        return qs.filter(Q(kind=Batch.Kind.CLIENTS) | Q(created_by=user))
+    return qs.filter(created_by=user)
 
 
 def batch_get_for_user(user, pk) -> Batch:
@@ -397,7 +423,9 @@ def _label(obj) -> str:
 def batch_undo(*, actor, batch: Batch) -> Batch:
     """Take the batch out again: delete what it created, restore what it
     updated; refused (nothing changed) if any of it was edited or used since."""
-    deny_unless(batch.created_by_id == actor.pk or _is_admin(actor))
+    deny_unless(
+        batch.created_by_id == actor.pk or (_is_admin(actor) and batch.kind == Batch.Kind.CLIENTS)
+    )
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != Batch.Status.DONE:
         raise DomainError(ERR_UNDONE)

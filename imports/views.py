@@ -13,9 +13,10 @@ from .reading import template_dataset
 
 def import_page(request):
     """Upload; "Dry run" shows every row's result, "Import" writes (and shows them too)."""
-    deny_unless(services.may_import(request.user))
+    kinds = services.import_kinds_for(request.user)
+    deny_unless(bool(kinds))
     result = None
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         dry_run = "dry_run" in request.POST
@@ -27,18 +28,21 @@ def import_page(request):
             update_existing=form.cleaned_data["update_existing"],
             all_or_nothing=form.cleaned_data["all_or_nothing"],
             dry_run=dry_run,
+            kind=form.cleaned_data["kind"],
         )
         if not ok:
             result = None
     batches = services.batch_list_for_user(request.user)[:20]
     return render(
-        request, "imports/index.html", {"form": form, "result": result, "batches": batches}
+        request,
+        "imports/index.html",
+        {"form": form, "result": result, "batches": batches, "kinds": kinds},
     )
 
 
-def template_download(request, fmt):
-    deny_unless(services.may_import(request.user))
-    data = template_dataset()
+def template_download(request, kind, fmt):
+    deny_unless(kind in services.import_kinds_for(request.user))
+    data = template_dataset(kind)
     if fmt == "xlsx":
         body = data.export("xlsx")
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,13 +53,13 @@ def template_download(request, fmt):
     else:
         raise Http404
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="import-template.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="import-{kind}.{fmt}"'
     return response
 
 
 @require_POST
 def batch_undo(request, pk):
-    deny_unless(services.may_import(request.user))
+    deny_unless(bool(services.import_kinds_for(request.user)))
     batch = services.batch_get_for_user(request.user, pk)
     return run_and_redirect(
         request,
