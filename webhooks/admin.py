@@ -87,7 +87,7 @@ class SubscriptionAdmin(_AdminsOnly, admin.ModelAdmin):
         self.message_user(request, _("Enabled."), messages.SUCCESS)
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(_AdminsOnly, admin.TabularInline):
     model = Attempt
     extra = 0
     can_delete = False
@@ -95,6 +95,12 @@ class AttemptInline(admin.TabularInline):
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
