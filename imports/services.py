@@ -293,7 +293,11 @@ def _import_row(*, actor, row: dict, result: RowResult, update_existing: bool, r
         pdata = {"name": row["party_name"]}
         if row.get("party_kind"):
             pdata["kind"] = _choice(
-                row["party_kind"], Party.Kind.choices, _g("role on the account")
+                row["party_kind"],
+                Party.Kind.choices,
+                _g("role on the account"),
+                # the glossary's everyday words beside the labels
+                extra={"代理公司": "sales_agency", "媒体": "media", "物业": "property_manager"},
             )
         _save(party, pdata, rec)
 
