@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "webhooks",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +275,10 @@ LOGGING = {
 }
 
 PAGE_SIZE = 25
+
+# Webhooks (webhooks/): http://127.0.0.1 receivers are allowed only where this is
+# on (the tests); everywhere else a subscription posts to public https hosts only.
+WEBHOOKS_ALLOW_LOOPBACK = False
 
 # --- REST API (api/): Django REST Framework + drf-spectacular -------------------
 # Personal bearer tokens (read-only or read-write) for other systems, the

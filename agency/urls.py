@@ -36,5 +36,6 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("channels/", include("channels_bots.urls")),
     path("api/", include("api.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]

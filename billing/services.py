@@ -20,6 +20,7 @@ from accounts.selectors import client_lead, users_with_role
 from accounts.validators import is_valid_uscc
 from agency.dates import check_in_range
 from agency.errors import DomainError
+from agency.events import publish
 from agency.files import files_kept_only_on_commit
 from agency.notifications import notify
 from agency.pdf import render_pdf
@@ -376,6 +377,7 @@ def _invoice_issue(*, actor, invoice, fapiao_number, issue_date, keep) -> Invoic
         actor=actor,
         data={"number": invoice.number, "fapiao_number": fapiao_number},
     )
+    publish("invoice.issued", invoice)
     notify(
         recipients=[invoice.requested_by or invoice.created_by, client_lead(client)],
         template="billing/invoice_issued",
@@ -456,6 +458,8 @@ def payment_record(
         comment=reference,
         data={"amount": str(amount), "date": date.isoformat()},
     )
+    if invoice.status == Invoice.Status.PAID:
+        publish("invoice.paid", invoice)
     return payment
 
 

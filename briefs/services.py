@@ -17,6 +17,7 @@ from accounts.models import Client, Contact, User
 from accounts.selectors import team_members, users_with_role
 from agency.dates import check_in_range
 from agency.errors import DomainError
+from agency.events import publish
 from agency.files import files_kept_only_on_commit
 from agency.notifications import notify
 from agency.permissions import deny_unless
@@ -324,6 +325,7 @@ def brief_sign(*, actor: User, brief: Brief, comment: str = "") -> Brief:
     brief.signed_by, brief.signed_at = actor, timezone.now()
     _save(brief, ["status", "signed_by", "signed_at"])
     timeline_record(obj=brief, action="signed", actor=actor, comment=comment)
+    publish("brief.signed", brief)
     _notify(_account_team(brief.client), "signed", brief, actor=actor, comment=comment)
     return brief
 
@@ -367,6 +369,7 @@ def brief_record_agreement(
         comment=note,
         data={"contact": contact.name, "on": agreed_on.isoformat(), "via": via},
     )
+    publish("brief.client_agreed", brief)
     _notify(approvers.approvers(brief), "planner_review", brief, actor=actor)
     return brief
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Client, Contact, User
 from agency.dates import check_in_range
 from agency.errors import DomainError
+from agency.events import publish
 from agency.files import files_kept_only_on_commit
 from agency.notifications import notify, render_text
 from agency.pdf import render_pdf
@@ -856,6 +857,7 @@ def round_outcome_record(
         actor=actor,
         comment=client_feedback,
     )
+    publish("presentation.outcome", round)
     return round
 
 

@@ -24,6 +24,7 @@ from accounts.models import Client, User
 from accounts.selectors import team_members
 from agency.dates import check_year
 from agency.errors import DomainError
+from agency.events import publish
 from agency.notifications import notify
 from agency.permissions import deny_unless
 from agency.timeline import timeline_record
@@ -322,6 +323,7 @@ def plan_sign_off(*, actor: User, plan: AccountPlan, comment: str = "") -> Accou
         revision__lt=plan.revision,
     ).update(status=AccountPlan.Status.SUPERSEDED)
     timeline_record(obj=plan, action="signed_off", actor=actor, comment=(comment or "").strip())
+    publish("plan.approved", plan)
     notify(
         recipients=team_members(plan.client),
         template="plans/signed_off",
