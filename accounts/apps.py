@@ -9,4 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Signal receivers: the session verified-state at login, session records,
         # and ending sessions of a deactivated user.
-        from . import mfa, user_sessions  # noqa: F401
+        from agency import search as agency_search
+
+        from . import mfa, search, user_sessions  # noqa: F401
+
+        agency_search.register(search.search_sources)

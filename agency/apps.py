@@ -12,4 +12,9 @@ class AgencyConfig(AppConfig):
         from . import dbtypes
 
         connection_created.connect(dbtypes.register, dispatch_uid="agency.dbtypes")
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import (
+            checks,  # noqa: F401 - registers the system checks
+            search,
+        )
+
+        search.register_lookup()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import my_clients
 
-from . import dashboard, services
+from . import dashboard, search, services
 from .models import Notification
 
 
@@ -23,6 +23,16 @@ def home(request):
             "clients": my_clients(request.user)[:50],
             "sections": dashboard.sections_for(request.user),
         },
+    )
+
+
+def search_page(request):
+    """The navbar box's results, grouped by kind; each app scopes its own rows."""
+    query, groups = search.search(request.user, request.GET.get("q", ""))
+    return render(
+        request,
+        "search.html",
+        {"search_query": query, "groups": groups},
     )
 
 

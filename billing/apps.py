@@ -17,3 +17,8 @@ class BillingConfig(AppConfig):
         client_panels.register(billing_panel)
         for rule in reminders.RULES:
             reminder_registry.register(rule)
+        from agency import search as agency_search
+
+        from . import search
+
+        agency_search.register(search.search_sources)

@@ -16,3 +16,8 @@ class BriefsConfig(AppConfig):
         client_panels.register(providers.client_panels)
         for rule in reminders.RULES:
             reminder_registry.register(rule)
+        from agency import search as agency_search
+
+        from . import search
+
+        agency_search.register(search.search_sources)
