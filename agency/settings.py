@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "briefs",
     "meetings",
     "billing",
+    "health",
     # REST API (see the "REST API" block below)
     "rest_framework",
     "drf_spectacular",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("briefs/", include("briefs.urls")),
     path("meetings/", include("meetings.urls")),
     path("billing/", include("billing.urls")),
+    path("health/", include("health.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -183,11 +183,36 @@ class AgeingReport:
     totals: AgeingRow
 
 
+RECEIVABLE = Q(status=Invoice.Status.ISSUED, total__gt=F("amount_paid"))
+
+
+def open_receivables() -> QuerySet[Invoice]:
+    """Every issued, unpaid invoice (void and paid ones owe nothing): unscoped, for
+    agency-wide figures such as account health."""
+    return Invoice.objects.filter(RECEIVABLE)
+
+
 def receivables_for_user(user) -> QuerySet[Invoice]:
     """Issued, unpaid invoices the user sees (void and paid ones owe nothing)."""
-    return invoice_list_for_user(user).filter(
-        status=Invoice.Status.ISSUED, total__gt=F("amount_paid")
-    )
+    return invoice_list_for_user(user).filter(RECEIVABLE)
+
+
+def bucket_conditions(as_of: dt.date) -> dict:
+    """Ageing bucket key -> the due-date condition: the one definition the report,
+    its drill-down list and the dashboards share."""
+    return {
+        "current": Q(due_date__gte=as_of),
+        "d1_30": Q(due_date__lt=as_of, due_date__gte=as_of - dt.timedelta(days=30)),
+        "d31_60": Q(
+            due_date__lt=as_of - dt.timedelta(days=30),
+            due_date__gte=as_of - dt.timedelta(days=60),
+        ),
+        "d61_90": Q(
+            due_date__lt=as_of - dt.timedelta(days=60),
+            due_date__gte=as_of - dt.timedelta(days=90),
+        ),
+        "d90_plus": Q(due_date__lt=as_of - dt.timedelta(days=90)),
+    }
 
 
 def ageing_report(
@@ -204,19 +229,7 @@ def ageing_report(
     open_amount = ExpressionWrapper(
         F("total") - F("amount_paid"), output_field=DecimalField(max_digits=14, decimal_places=2)
     )
-    limits = {
-        "current": Q(due_date__gte=as_of),
-        "d1_30": Q(due_date__lt=as_of, due_date__gte=as_of - dt.timedelta(days=30)),
-        "d31_60": Q(
-            due_date__lt=as_of - dt.timedelta(days=30),
-            due_date__gte=as_of - dt.timedelta(days=60),
-        ),
-        "d61_90": Q(
-            due_date__lt=as_of - dt.timedelta(days=60),
-            due_date__gte=as_of - dt.timedelta(days=90),
-        ),
-        "d90_plus": Q(due_date__lt=as_of - dt.timedelta(days=90)),
-    }
+    limits = bucket_conditions(as_of)
     qs = receivables_for_user(user).filter(currency=currency, issue_date__lte=as_of)
     if client is not None:
         qs = qs.filter(client=client)
