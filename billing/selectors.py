@@ -215,6 +215,28 @@ def bucket_conditions(as_of: dt.date) -> dict:
     }
 
 
+def invoices_filtered(qs: QuerySet[Invoice], data: dict, today: dt.date | None = None):
+    """The invoice list's filters (InvoiceFilterForm.cleaned_data): the one place the
+    list and the dashboard cards that open it count the same rows."""
+    today = today or timezone.localdate()
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("client"):
+        qs = qs.filter(client=data["client"])
+    if data.get("currency"):
+        qs = qs.filter(currency=data["currency"])
+    if data.get("overdue"):
+        qs = qs.filter(RECEIVABLE, due_date__lt=today)
+    bucket = data.get("bucket")
+    if bucket == "open":
+        qs = qs.filter(RECEIVABLE)
+    elif bucket in BUCKET_KEYS:
+        qs = qs.filter(RECEIVABLE, bucket_conditions(today)[bucket], issue_date__lte=today)
+    if data.get("fapiao_missing"):
+        qs = qs.filter(status=Invoice.Status.ISSUED, fapiao_number="")
+    return qs
+
+
 def ageing_report(
     user, *, as_of: dt.date | None = None, currency: str = "CNY", client=None, lead=None
 ) -> AgeingReport:
