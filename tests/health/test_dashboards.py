@@ -160,3 +160,15 @@ def test_ageing_buckets_link_to_the_invoices_behind_them(db, cast, client):
         list_count(client, total_row[-1][1])
         == Invoice.objects.filter(status=Invoice.Status.ISSUED).count()
     )
+
+
+def test_briefs_awaiting_card_matches_the_brief_list(db, cast, client):
+    from tests.briefs.factories import BriefFactory
+
+    brief = BriefFactory(client=cast.client, status="creative_review", submitted_at=timezone.now())
+    cards = cards_of(client, cast.cd)
+    card = cards["briefs_awaiting"]
+    assert card.value == 1
+    assert list_count(client, card.url) == 1
+    assert cards_of(client, cast.outsider).get("briefs_awaiting") is None
+    assert brief.pk
