@@ -33,4 +33,11 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
+    # Mondays 06:00: one account-health snapshot per client and week (the
+    # trend arrow and history); a second run that week adds nothing.
+    "health-snapshot-week": {
+        "task": "health.tasks.health_snapshot_week",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "meetings",
     "billing",
     "channels_bots",
+    "health",
     # REST API (see the "REST API" block below)
     "rest_framework",
     "drf_spectacular",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("billing/", include("billing.urls")),
     path("channels/", include("channels_bots.urls")),
+    path("health/", include("health.urls")),
     path("api/", include("api.urls")),
     path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),

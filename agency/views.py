@@ -11,17 +11,22 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import my_clients
 
-from . import dashboard, search, services
+from . import cards, dashboard, search, services
 from .models import Notification
 
 
 def home(request):
+    """The role dashboard: cards and charts from the apps, then "waiting for me"."""
+    card_list, charts = cards.for_user(request.user)
     return render(
         request,
         "home.html",
         {
             "clients": my_clients(request.user)[:50],
             "sections": dashboard.sections_for(request.user),
+            "cards": card_list,
+            "charts": charts,
+            "chart_data": [c.as_json() for c in charts],
         },
     )
 

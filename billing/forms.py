@@ -259,13 +259,29 @@ class InvoiceFilterForm(forms.Form):
         empty_label=_("Any client"),
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    # The ageing report's drill-down: unpaid invoices, all or in one ageing bucket.
+    bucket = forms.ChoiceField(label=_("Unpaid"), required=False, choices=[])
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        required=False,
+        choices=[("", _("Any currency")), *Client.Currency.choices],
+    )
+    fapiao_missing = forms.BooleanField(label=_("Missing a fapiao number"), required=False)
 
     def __init__(self, *args, clients, **kwargs):
+        from .selectors import BUCKETS
+
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
-        self.fields["status"].widget.attrs["class"] = "form-select"
-        self.fields["client"].widget.attrs["class"] = "form-select"
+        self.fields["bucket"].choices = [
+            ("", _("Any")),
+            ("open", _("All unpaid")),
+            *BUCKETS,
+        ]
+        for name in ("status", "client", "bucket", "currency"):
+            self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"
+        self.fields["fapiao_missing"].widget.attrs["class"] = "form-check-input"
 
 
 class AgeingFilterForm(forms.Form):

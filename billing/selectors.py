@@ -211,12 +211,60 @@ class AgeingReport:
     totals: AgeingRow
 
 
+# What is still owed: issued, and neither paid nor reversed (红冲) in full.
+RECEIVABLE = Q(status=Invoice.Status.ISSUED, total__gt=F("amount_paid") + F("amount_credited"))
+
+
+def open_receivables() -> QuerySet[Invoice]:
+    """Every issued, unpaid invoice (void and paid ones owe nothing): unscoped, for
+    agency-wide figures such as account health."""
+    return Invoice.objects.filter(RECEIVABLE)
+
+
 def receivables_for_user(user) -> QuerySet[Invoice]:
     """Issued, unpaid invoices the user sees (void, paid and fully reversed
     ones owe nothing); red-letter invoices reduce what is open."""
-    return invoice_list_for_user(user).filter(
-        status=Invoice.Status.ISSUED, total__gt=F("amount_paid") + F("amount_credited")
-    )
+    return invoice_list_for_user(user).filter(RECEIVABLE)
+
+
+def bucket_conditions(as_of: dt.date) -> dict:
+    """Ageing bucket key -> the due-date condition: the one definition the report,
+    its drill-down list and the dashboards share."""
+    return {
+        "current": Q(due_date__gte=as_of),
+        "d1_30": Q(due_date__lt=as_of, due_date__gte=as_of - dt.timedelta(days=30)),
+        "d31_60": Q(
+            due_date__lt=as_of - dt.timedelta(days=30),
+            due_date__gte=as_of - dt.timedelta(days=60),
+        ),
+        "d61_90": Q(
+            due_date__lt=as_of - dt.timedelta(days=60),
+            due_date__gte=as_of - dt.timedelta(days=90),
+        ),
+        "d90_plus": Q(due_date__lt=as_of - dt.timedelta(days=90)),
+    }
+
+
+def invoices_filtered(qs: QuerySet[Invoice], data: dict, today: dt.date | None = None):
+    """The invoice list's filters (InvoiceFilterForm.cleaned_data): the one place the
+    list and the dashboard cards that open it count the same rows."""
+    today = today or timezone.localdate()
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("client"):
+        qs = qs.filter(client=data["client"])
+    if data.get("currency"):
+        qs = qs.filter(currency=data["currency"])
+    if data.get("overdue"):
+        qs = qs.filter(RECEIVABLE, due_date__lt=today)
+    bucket = data.get("bucket")
+    if bucket == "open":
+        qs = qs.filter(RECEIVABLE)
+    elif bucket in BUCKET_KEYS:
+        qs = qs.filter(RECEIVABLE, bucket_conditions(today)[bucket], issue_date__lte=today)
+    if data.get("fapiao_missing"):
+        qs = qs.filter(status=Invoice.Status.ISSUED, fapiao_number="")
+    return qs
 
 
 def ageing_report(
@@ -234,19 +282,7 @@ def ageing_report(
         F("total") - F("amount_paid") - F("amount_credited"),
         output_field=DecimalField(max_digits=14, decimal_places=2),
     )
-    limits = {
-        "current": Q(due_date__gte=as_of),
-        "d1_30": Q(due_date__lt=as_of, due_date__gte=as_of - dt.timedelta(days=30)),
-        "d31_60": Q(
-            due_date__lt=as_of - dt.timedelta(days=30),
-            due_date__gte=as_of - dt.timedelta(days=60),
-        ),
-        "d61_90": Q(
-            due_date__lt=as_of - dt.timedelta(days=60),
-            due_date__gte=as_of - dt.timedelta(days=90),
-        ),
-        "d90_plus": Q(due_date__lt=as_of - dt.timedelta(days=90)),
-    }
+    limits = bucket_conditions(as_of)
     qs = receivables_for_user(user).filter(currency=currency, issue_date__lte=as_of)
     if client is not None:
         qs = qs.filter(client=client)

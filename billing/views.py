@@ -4,12 +4,14 @@ import csv
 import datetime as dt
 import io
 import numbers
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,6 +42,7 @@ from .forms import (
 )
 from .models import AgencyProfile, Invoice, TimeEntry, money
 from .selectors import (
+    BUCKET_KEYS,
     BUCKETS,
     RateTable,
     ageing_report,
@@ -51,6 +54,7 @@ from .selectors import (
     invoice_document_context,
     invoice_get_for_user,
     invoice_list_for_user,
+    invoices_filtered,
     is_own_invoice,
     locked_through,
     may_see_billing,
@@ -90,16 +94,7 @@ def invoice_list(request):
     form = InvoiceFilterForm(request.GET or None, clients=clients)
     qs = invoice_list_for_user(request.user)
     if form.is_valid():
-        if form.cleaned_data["status"]:
-            qs = qs.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["client"]:
-            qs = qs.filter(client=form.cleaned_data["client"])
-        if form.cleaned_data["overdue"]:
-            qs = qs.filter(
-                status=Invoice.Status.ISSUED,
-                due_date__lt=timezone.localdate(),
-                total__gt=F("amount_paid"),
-            )
+        qs = invoices_filtered(qs, form.cleaned_data)
     page = Paginator(qs.order_by("-created_at", "-pk"), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -394,9 +389,44 @@ def _ageing(request):
     return form, filters, report
 
 
+def _ageing_links(report, filters, table) -> list[list[tuple]]:
+    """The table's cells as (value, url): each client's name and bucket opens the
+    invoices behind it; an account lead's row opens their clients' report."""
+    invoices = reverse("billing:invoice_list")
+    base = {"currency": report.currency}
+    rows = report.by_lead if filters["group"] == "lead" else report.by_client
+    keys = [*BUCKET_KEYS, "open"]
+    out = []
+    for i, cells in enumerate(table):
+        head = len(cells) - len(keys)
+        if i < len(rows):
+            row = rows[i]
+            if filters["group"] == "lead":
+                own = {"group": "client", "currency": report.currency}
+                if row.key:
+                    own["lead"] = row.key
+                head_url = reverse("billing:ageing") + "?" + urlencode(own)
+                scope = None
+            else:
+                scope = {**base, "client": row.key}
+                head_url = invoices + "?" + urlencode({**scope, "bucket": "open"})
+        else:  # the total row
+            scope = {**base, **({"client": filters["client"].pk} if filters["client"] else {})}
+            head_url = ""
+            if filters["lead"]:
+                scope = None
+        linked = [(v, head_url if j == 0 else "") for j, v in enumerate(cells[:head])]
+        for key, v in zip(keys, cells[head:], strict=True):
+            url = invoices + "?" + urlencode({**scope, "bucket": key}) if scope and v else ""
+            linked.append((v, url))
+        out.append(linked)
+    return out
+
+
 def ageing(request):
     form, filters, report = _ageing(request)
     header, table = ageing_table(report, filters["group"])
+    links = _ageing_links(report, filters, table)
     query = request.GET.copy()
     query.pop("format", None)
     return render(
@@ -408,6 +438,7 @@ def ageing(request):
             "group": filters["group"],
             "header": header,
             "table": table,
+            "linked": links,
             "buckets": BUCKETS,
             "query": query.urlencode(),
         },

@@ -7,12 +7,13 @@ class BriefsConfig(AppConfig):
     verbose_name = _("Creative briefs")
 
     def ready(self):
-        from agency import client_panels, dashboard
+        from agency import cards, client_panels, dashboard
         from agency.reminders import registry as reminder_registry
 
         from . import providers, reminders
 
         dashboard.register(providers.dashboard_sections)
+        cards.register(providers.brief_cards)
         client_panels.register(providers.client_panels)
         for rule in reminders.RULES:
             reminder_registry.register(rule)

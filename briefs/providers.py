@@ -173,3 +173,30 @@ def client_panels(request, client, access) -> list[Panel]:
             order=30,
         )
     ]
+
+
+def brief_cards(user) -> list:
+    """Briefs and strategies waiting for this user's review or signature (the
+    approver rule is briefs.approvers'); the card opens the brief list filtered
+    the same way."""
+    from agency.cards import Card
+
+    from .selectors import brief_list_for_user
+
+    if user.role not in (Role.CREATIVE_DIRECTOR, Role.BD, Role.MD, Role.PLANNER):
+        return []
+    n = (
+        brief_list_for_user(user)
+        .filter(pk__in=approvers.briefs_awaiting(user).values("pk"))
+        .count()
+    )
+    return [
+        Card(
+            key="briefs_awaiting",
+            title=_("Briefs and strategies awaiting you"),
+            value=n,
+            url=reverse("briefs:brief_list") + "?awaiting=me",
+            tone="warning" if n else "",
+            order=16,
+        )
+    ]

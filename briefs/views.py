@@ -80,6 +80,9 @@ def brief_list(request):
     status = request.GET.get("status", "")
     if status in Brief.Status.values:
         qs = qs.filter(status=status)
+    awaiting = request.GET.get("awaiting") == "me"
+    if awaiting:  # the dashboard card's list: briefs waiting on this user (briefs.approvers)
+        qs = qs.filter(pk__in=approvers.briefs_awaiting(request.user).values("pk"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -88,7 +91,11 @@ def brief_list(request):
             "page": page,
             "status": status,
             "statuses": Brief.Status.choices,
-            "query": f"status={status}" if status else "",
+            "query": "&".join(
+                q
+                for q in (f"status={status}" if status else "", "awaiting=me" if awaiting else "")
+                if q
+            ),
         },
     )
 

@@ -7,13 +7,14 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from agency import client_panels, dashboard
+        from agency import cards, client_panels, dashboard
         from agency.reminders import registry as reminder_registry
 
         from . import reminders
-        from .providers import client_rounds_panel, waiting_for_me
+        from .providers import client_rounds_panel, meeting_cards, waiting_for_me
 
         dashboard.register(waiting_for_me)
+        cards.register(meeting_cards)
         client_panels.register(client_rounds_panel)
         for rule in reminders.RULES:
             reminder_registry.register(rule)

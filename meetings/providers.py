@@ -78,3 +78,39 @@ def client_rounds_panel(request, client, access) -> list[Panel]:
             order=60,
         )
     ]
+
+
+# --- Role dashboard cards -------------------------------------------------------
+
+PREP_DAYS = 14
+
+
+def meeting_cards(user) -> list:
+    """Account service: presentations and rehearsals in the next 14 days (each card
+    counts the rows of the meeting list its link opens)."""
+    from django.urls import reverse
+
+    from agency.cards import Card
+    from agency.roles import ACCOUNT_SERVICE, Role
+
+    from .selectors import meeting_list_filtered
+
+    if user.role not in (*ACCOUNT_SERVICE, Role.MD, Role.CREATIVE_DIRECTOR):
+        return []
+    now = timezone.now()
+    out = []
+    for kind, title, order in (
+        (Meeting.Kind.PRESENTATION, _("Presentations in the next 14 days"), 40),
+        (Meeting.Kind.REHEARSAL, _("Rehearsals in the next 14 days"), 41),
+    ):
+        n = meeting_list_filtered(user, kind=kind, days=PREP_DAYS, now=now).count()
+        out.append(
+            Card(
+                key=f"{kind}s_soon",
+                title=title,
+                value=n,
+                url=reverse("meetings:meeting_list") + f"?kind={kind}&days={PREP_DAYS}",
+                order=order,
+            )
+        )
+    return out

@@ -107,6 +107,22 @@ def meeting_list_for_user(user) -> QuerySet[Meeting]:
     return qs.filter(Q(client_id__in=client_work_ids_for(user), client__isnull=False) | mine)
 
 
+def meeting_list_filtered(user, *, scope="upcoming", kind="", days=None, now=None):
+    """The meeting list's rows (and the dashboard cards that open it):
+    upcoming (from 12 hours ago, optionally within `days`) or past, of one kind."""
+    now = now or timezone.now()
+    qs = meeting_list_for_user(user)
+    if scope == "past":
+        qs = qs.filter(start__lt=now).order_by("-start", "-pk")
+    else:
+        qs = qs.filter(start__gte=now - dt.timedelta(hours=12)).order_by("start", "pk")
+        if days:
+            qs = qs.filter(start__lt=now + dt.timedelta(days=days))
+    if kind in Meeting.Kind.values:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
 def clients_user_may_organise(user) -> QuerySet[Client]:
     """Clients on whose team the user is account service (the meeting form's choices)."""
     return (

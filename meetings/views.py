@@ -1,7 +1,5 @@
 """Thin views: access check -> form -> service -> redirect + message."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -37,7 +35,7 @@ from .selectors import (
     feed_token_get,
     meeting_detail_data,
     meeting_get_for_user,
-    meeting_list_for_user,
+    meeting_list_filtered,
     meeting_may_organise_for_client,
     meeting_people,
     meetings_in_feed,
@@ -111,17 +109,11 @@ TIMELINE_LABELS = {
 
 
 def meeting_list(request):
-    qs = meeting_list_for_user(request.user)
-    scope = request.GET.get("when", "upcoming")
-    now = timezone.now()
-    if scope == "past":
-        qs = qs.filter(start__lt=now).order_by("-start", "-pk")
-    else:
-        scope = "upcoming"
-        qs = qs.filter(start__gte=now - dt.timedelta(hours=12)).order_by("start", "pk")
+    scope = "past" if request.GET.get("when") == "past" else "upcoming"
     kind = request.GET.get("kind", "")
-    if kind in Meeting.Kind.values:
-        qs = qs.filter(kind=kind)
+    days = request.GET.get("days", "")
+    days = int(days) if days.isascii() and days.isdigit() and 0 < int(days) <= 366 else None
+    qs = meeting_list_filtered(request.user, scope=scope, kind=kind, days=days)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -7,13 +7,14 @@ class PlansConfig(AppConfig):
     verbose_name = _("Account plans")
 
     def ready(self):
-        from agency import client_panels, dashboard
+        from agency import cards, client_panels, dashboard
         from agency.reminders import registry as reminder_registry
 
         from . import reminders
-        from .providers import client_panel_provider, dashboard_provider
+        from .providers import client_panel_provider, dashboard_provider, plan_cards
 
         dashboard.register(dashboard_provider)
+        cards.register(plan_cards)
         client_panels.register(client_panel_provider)
         for rule in reminders.RULES:
             reminder_registry.register(rule)

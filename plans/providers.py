@@ -1,8 +1,10 @@
 """What plans add to the home page ("Waiting for me") and to the client page."""
 
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Client, TeamMembership
 from agency.client_panels import Panel
@@ -112,3 +114,76 @@ def client_panel_provider(request, client, access) -> list[Panel]:
             order=10,
         )
     ]
+
+
+# --- Role dashboard cards -------------------------------------------------------
+
+PLAN_STAGES = (
+    ("none", _lazy("No plan")),
+    (AccountPlan.Status.DRAFT, _lazy("Draft")),
+    (AccountPlan.Status.SUBMITTED, _lazy("In review")),
+    (AccountPlan.Status.APPROVED, _lazy("Approved")),
+)
+
+
+def plan_cards(user) -> list:
+    """Plans waiting on the user (MD, BD, CD) and, for the MD and BD, this year's
+    plan status per client. Who is waited on is plans.approvers' rule."""
+    from agency.cards import Card
+    from agency.roles import Role
+
+    if user.role not in (Role.MD, Role.BD, Role.CREATIVE_DIRECTOR):
+        return []
+    waiting = approvers.plans_awaiting(user)
+    title = (
+        _("Plans awaiting your sign-off")
+        if user.role == Role.MD
+        else _("Plans awaiting your review")
+    )
+    out = [
+        Card(
+            key="plans_awaiting",
+            title=title,
+            value=len(waiting),
+            url=reverse("plans:plan_list") + "?awaiting=me",
+            tone="warning" if waiting else "",
+            order=15,
+        )
+    ]
+    if user.role in (Role.MD, Role.BD):
+        out.append(_plan_status_chart(user))
+    return out
+
+
+def _plan_status_chart(user):
+    """How many of the user's clients have no plan / a draft / one in review / an
+    approved plan for this year (a client counts once, at its most advanced plan)."""
+    from accounts.selectors import client_list_for_user
+    from agency.cards import Chart
+
+    from .selectors import plan_list_for_user
+
+    year = timezone.localdate().year
+    rank = {"draft": 1, "submitted": 2, "approved": 3, "superseded": 0}
+    best: dict = {}
+    for cid, status in (
+        plan_list_for_user(user).filter(year=year).values_list("client_id", "status")
+    ):
+        if rank.get(status, 0) > rank.get(best.get(cid, ""), 0):
+            best[cid] = status
+    clients = (
+        client_list_for_user(user).filter(status=Client.Status.ACTIVE).values_list("pk", flat=True)
+    )
+    counts = dict.fromkeys([k for k, _l in PLAN_STAGES], 0)
+    for pk in clients:
+        counts[best.get(pk, "none")] += 1
+    base = reverse("plans:plan_list")
+    return Chart(
+        key="plan_status",
+        title=_("This year's plan per client"),
+        kind="bar",
+        labels=[label for _k, label in PLAN_STAGES],
+        datasets=[{"label": _("Clients"), "data": [counts[k] for k, _l in PLAN_STAGES]}],
+        links=["", *(f"{base}?status={k}" for k, _l in PLAN_STAGES[1:])],
+        order=20,
+    )

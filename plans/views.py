@@ -72,6 +72,9 @@ def plan_list(request):
     status = request.GET.get("status", "")
     if status in AccountPlan.Status.values:
         qs = qs.filter(status=status)
+    awaiting = request.GET.get("awaiting") == "me"
+    if awaiting:  # the dashboard card's list: plans waiting on this user (plans.approvers)
+        qs = qs.filter(pk__in=[p.pk for p in approvers.plans_awaiting(request.user)])
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -83,6 +86,7 @@ def plan_list(request):
             "query": query.urlencode(),
             "status": status,
             "statuses": AccountPlan.Status.choices,
+            "awaiting": awaiting,
         },
     )
 
