@@ -18,6 +18,7 @@ def test_every_designed_reminder_is_registered_by_the_app_that_owns_it():
         "action_item": "meetings.reminders",
         "plan_approval_waiting": "plans.reminders",
         "brief_approval_waiting": "briefs.reminders",
+        "health_turned_red": "health.reminders",
     }
 
 

@@ -16,6 +16,7 @@ def test_am_requests_finance_issues_payment_recorded_ageing_shows_it(cast, brows
     page.click("nav >> text=Invoices")
     page.click("text=New invoice")
     page.select_option("#id_client", label="Huayuan")
+    page.select_option("#id_kind", "paper")  # a legacy paper fapiao (数电票 are in test_fapiao)
     page.fill("#id_note_to_finance", "PO 2027-118, send to 陈总")
     page.fill("#id_lines-0-description", "二期开盘整合传播 agency fee")
     page.fill("#id_lines-0-quantity", "2")
