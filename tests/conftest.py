@@ -120,6 +120,18 @@ def _own_media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Each test sees an empty cache of its own: counters (throttles, rates) never
+    leak from an earlier test or from a parallel worker sharing the same Redis."""
+    import uuid
+
+    settings.CACHES = {
+        alias: {**conf, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for alias, conf in settings.CACHES.items()
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fast_hasher_and_english(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "en"

@@ -10,6 +10,12 @@ pytestmark = pytest.mark.browser
 def test_am_requests_finance_issues_payment_recorded_ageing_shows_it(cast, browser_page):
     page = browser_page
     page.on("dialog", lambda dialog: dialog.accept())
+    # The migration seeds the tax rates; an earlier transactional test's flush may
+    # have emptied the table in this database, so make sure the 6 % rate is there.
+
+    from billing.models import TaxRate
+
+    TaxRate.objects.get_or_create(rate=Decimal("6.00"), defaults={"is_default": True})
 
     # given an AM on the Huayuan team drafts an invoice and requests it
     page.login(cast.am)
