@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # The embedded defaults: SQLite, eager Celery, console email, DEBUG on.
 export DEBUG ?= 1
+# The suite runs on two processes (pytest-xdist): each has its own test database.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install install-dev migrate seed worker beat lint format messages check-deploy bench clean
 

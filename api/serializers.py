@@ -10,7 +10,7 @@ from rest_framework import serializers
 from accounts.models import Client, Contact, Party, TeamMembership, User
 from agency.limits import InputLimitsSerializerMixin
 from billing.forms import PaymentForm
-from billing.models import Invoice, InvoiceLine, Payment, TimeEntry
+from billing.models import Invoice, InvoiceLine, Payment, RedLetterInvoice, TimeEntry
 from briefs.models import Brief
 from meetings.models import Attendee, Meeting, Presentation, PresentationRound
 from plans.models import AccountPlan, Activity, PhaseGoal, Strategy
@@ -284,10 +284,29 @@ class PaymentSerializer(serializers.ModelSerializer):
         fields = ["id", "date", "amount", "method", "reference", "created_at"]
 
 
+class RedLetterSerializer(serializers.ModelSerializer):
+    """A red-letter invoice (红字发票) correcting the invoice it belongs to."""
+
+    class Meta:
+        model = RedLetterInvoice
+        fields = [
+            "id",
+            "number",
+            "fapiao_number",
+            "issue_date",
+            "reason",
+            "is_full",
+            "subtotal",
+            "tax_amount",
+            "total",
+        ]
+
+
 class InvoiceSerializer(serializers.ModelSerializer):
     client = ClientRefSerializer()
     lines = InvoiceLineSerializer(many=True)
     payments = PaymentSerializer(many=True)
+    red_letters = RedLetterSerializer(many=True, read_only=True)
     open_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
@@ -310,6 +329,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "open_amount",
             "lines",
             "payments",
+            "red_letters",
             "requested_at",
             "issued_at",
             "paid_at",

@@ -118,7 +118,7 @@ class InvoiceViewSet(ResourceViewSet):
     filterset_class = filters.InvoiceFilter
     list_for_user = invoice_list_for_user
     get_for_user = invoice_get_for_user
-    prefetch = ("lines", "payments")
+    prefetch = ("lines", "payments", "red_letters")
 
     @extend_schema(
         request=serializers.PaymentInputSerializer, responses={201: serializers.PaymentSerializer}
